@@ -1,0 +1,84 @@
+# namespace.create: who may create which namespace, with how much quota, on this type of cluster.
+package n3r.lib.namespace_create
+
+settings := data.settings.namespace
+
+params := input.request.params
+
+applies if input.request.kind == "namespace.create"
+
+deny contains {
+	"rule": "namespace.name.team_prefix",
+	"message": sprintf("namespace name must start with the team prefix '%s-'", [params.team]),
+} if {
+	applies
+	not startswith(params.name, sprintf("%s-", [params.team]))
+}
+
+deny contains {
+	"rule": "namespace.name.protected",
+	"message": sprintf("'%s' is a protected namespace name", [params.name]),
+} if {
+	applies
+	protected(params.name)
+}
+
+deny contains {
+	"rule": "namespace.requester.team",
+	"message": sprintf("you are not a member of team '%s'", [params.team]),
+} if {
+	applies
+	not params.team in input.request.requester.groups
+}
+
+deny contains {
+	"rule": "namespace.team.stateful_allowed",
+	"message": sprintf("team '%s' may not run stateful workloads, so it cannot have namespaces on this cluster", [params.team]),
+} if {
+	applies
+	settings.allowed_teams != null
+	not params.team in settings.allowed_teams
+}
+
+deny contains {
+	"rule": "namespace.quota.cpu",
+	"message": sprintf("cpu quota %s cores is above the ceiling of %s cores on %s clusters", [
+		cores(params.cpu_millicores), cores(settings.max_cpu_millicores), input.cluster.type,
+	]),
+} if {
+	applies
+	params.cpu_millicores > settings.max_cpu_millicores
+}
+
+deny contains {
+	"rule": "namespace.quota.memory",
+	"message": sprintf("memory quota %s is above the ceiling of %s on %s clusters", [
+		gib(params.memory_bytes), gib(settings.max_memory_bytes), input.cluster.type,
+	]),
+} if {
+	applies
+	params.memory_bytes > settings.max_memory_bytes
+}
+
+approval_reasons contains sprintf("cpu quota above %s cores", [cores(settings.approval_above.cpu_millicores)]) if {
+	applies
+	settings.approval_above != null
+	params.cpu_millicores > settings.approval_above.cpu_millicores
+}
+
+approval_reasons contains sprintf("memory quota above %s", [gib(settings.approval_above.memory_bytes)]) if {
+	applies
+	settings.approval_above != null
+	params.memory_bytes > settings.approval_above.memory_bytes
+}
+
+protected(name) if name in data.settings.protected_namespaces.exact
+
+protected(name) if {
+	some prefix in data.settings.protected_namespaces.prefixes
+	startswith(name, prefix)
+}
+
+cores(millicores) := sprintf("%v", [millicores / 1000])
+
+gib(bytes) := sprintf("%vGi", [bytes / 1073741824])

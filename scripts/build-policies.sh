@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Compiles policies/ into one wasm bundle per cluster type: build/policies/<type>/{policy.wasm,data.json,.manifest}.
+# The revision is a hash of the sources, so the same policies always carry the same revision.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$N3R_ROOT/scripts/lib/tools.sh"
+with_cache_lock ensure_opa
+
+out="${1:-$N3R_ROOT/build/policies}"
+cd "$N3R_ROOT/policies"
+for type in public dedicated stateful; do
+  revision="$(find lib "$type" -type f \( -name '*.rego' -o -name 'data.json' \) ! -name '*_test.rego' -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
+  tmp="$(mktemp -d)"
+  "$OPA_BIN" build -t wasm -e "n3r/$type/decision" --revision "$type-$revision" --ignore '*_test.rego' \
+    -o "$tmp/bundle.tar.gz" lib "$type" || fail "opa build failed for the $type bundle"
+  tar -xzf "$tmp/bundle.tar.gz" -C "$tmp"
+  mkdir -p "$out/$type"
+  # The manifest goes last: a reader that sees the new revision also sees the new policy and data.
+  mv "$tmp/policy.wasm" "$tmp/data.json" "$out/$type/"
+  mv "$tmp/.manifest" "$out/$type/.manifest"
+  rm -rf "$tmp"
+  progress "policy bundle $type-$revision -> ${out#"$N3R_ROOT"/}/$type"
+done

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Makes sure every binary the local services need exists, building or installing what is missing,
+# then prints their locations as KEY=VALUE lines (progress goes to stderr).
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$N3R_ROOT/scripts/lib/tools.sh"
+
+setup() {
+  ensure_debian_package redis-server redis-server
+  ensure_debian_package openssl openssl
+  ensure_opa
+  ensure_etcd
+  ensure_kwok
+  ensure_kube
+}
+with_cache_lock setup
+
+cat <<OUT
+N3R_REDIS_SERVER=$(command -v redis-server)
+N3R_OPA=$OPA_BIN
+N3R_ETCD=$ETCD_BIN
+N3R_KUBE_BIN_DIR=$KUBE_BIN_DIR
+N3R_KWOK=$KWOK_BIN
+N3R_KWOK_STAGES=$KWOK_STAGES
+OUT

@@ -1,0 +1,73 @@
+# Builds the Go tools from the wrapper modules under tools/ into the cache (once per version),
+# and installs Debian packages the services need. Each ensure_* prints nothing on stdout.
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
+
+go_build_into() { # <out dir> <tools/ subdir> <go build args...>
+  local out="$1" mod="$2"; shift 2
+  command -v go >/dev/null || fail "Go is needed to build $mod (the Go toolchain was not found on PATH)"
+  local tmp="$out.partial.$$"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  local started=$SECONDS
+  (cd "$N3R_ROOT/tools/$mod" && go build -trimpath -o "$tmp/" "$@") >&2 || { rm -rf "$tmp"; fail "building $mod failed"; }
+  rm -rf "$out"; mv "$tmp" "$out"
+  progress "built $mod in $((SECONDS - started))s into $out"
+}
+
+ensure_opa() {
+  local v; v="$(tool_version opa github.com/open-policy-agent/opa)"
+  OPA_BIN="$N3R_CACHE/opa-$v/opa"
+  [ -x "$OPA_BIN" ] && return 0
+  progress "building opa $v from its Go module (about 3 minutes on a cold Go cache)"
+  go_build_into "$N3R_CACHE/opa-$v" opa -ldflags "-s -w -X github.com/open-policy-agent/opa/v1/version.Version=${v#v}" \
+    github.com/open-policy-agent/opa
+}
+
+ensure_etcd() {
+  local v; v="$(tool_version etcd go.etcd.io/etcd/server/v3)"
+  ETCD_BIN="$N3R_CACHE/etcd-$v/etcd"
+  [ -x "$ETCD_BIN" ] && return 0
+  progress "building etcd $v from its Go module (about 2 minutes on a cold Go cache)"
+  go_build_into "$N3R_CACHE/etcd-$v" etcd -ldflags "-s -w" .
+}
+
+ensure_kube() {
+  local v; v="$(tool_version k8s k8s.io/kubernetes)"
+  KUBE_BIN_DIR="$N3R_CACHE/k8s-$v"
+  [ -x "$KUBE_BIN_DIR/kube-apiserver" ] && [ -x "$KUBE_BIN_DIR/kube-controller-manager" ] \
+    && [ -x "$KUBE_BIN_DIR/kube-scheduler" ] && return 0
+  progress "building kube-apiserver, kube-controller-manager, kube-scheduler $v from Go modules (15-25 minutes on a cold Go cache, 2 cores)"
+  local minor; minor="$(echo "$v" | cut -d. -f2)"
+  local ldf="-s -w" p
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldf="$ldf -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  go_build_into "$KUBE_BIN_DIR" k8s -tags=selinux,notest,grpcnotrace -ldflags "$ldf" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
+}
+
+ensure_kwok() {
+  local v; v="$(tool_version kwok sigs.k8s.io/kwok)"
+  local dir="$N3R_CACHE/kwok-$v"
+  KWOK_BIN="$dir/kwok"; KWOK_STAGES="$dir/stages.yaml"
+  [ -x "$KWOK_BIN" ] && [ -s "$KWOK_STAGES" ] && return 0
+  progress "building kwok $v from its Go module"
+  go_build_into "$dir" kwok -ldflags "-s -w" sigs.k8s.io/kwok/cmd/kwok
+  # kwok needs stage definitions; the module ships the same ones kwokctl embeds.
+  local src
+  src="$(cd "$N3R_ROOT/tools/kwok" && go mod download -json "sigs.k8s.io/kwok@$v" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')"
+  [ -d "$src/kustomize/stage" ] || fail "kwok stage files not found in the module cache ($src)"
+  local f
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+           pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    cat "$src/kustomize/stage/$f"; echo '---'
+  done > "$KWOK_STAGES.tmp"
+  mv "$KWOK_STAGES.tmp" "$KWOK_STAGES"
+}
+
+ensure_debian_package() { # <command> <package>
+  command -v "$1" >/dev/null && return 0
+  [ "$(id -u)" = 0 ] || fail "'$1' is missing: install Debian's $2 (apt-get install $2) or run as root"
+  progress "installing Debian's $2"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } >&2 \
+    || fail "apt-get install $2 failed"
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { listIssues } from './schema-errors.js';
+
+export const clusterTypes = ['public', 'dedicated', 'stateful'] as const;
+export type ClusterType = (typeof clusterTypes)[number];
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label (lowercase letters, digits, dashes)');
+const slackChannel = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const clusterSchema = z.strictObject({
+  name: dnsLabel,
+  type: z.enum(clusterTypes),
+  region: z.string().min(1),
+  /** The kubeconfig context the workers use for this cluster. */
+  kubeContext: z.string().min(1),
+  /** Fixed egress IPs handed to namespaces, one namespace per IP. */
+  natGateway: z.strictObject({ egressPool: z.cidrv4() }),
+  /** The fixed addresses all inbound traffic enters through. */
+  elbGateway: z.strictObject({ l4Address: z.ipv4(), l7Address: z.ipv4() }),
+  loki: z.strictObject({ url: httpUrl }).optional(),
+  elasticsearch: z.strictObject({ url: httpUrl }).optional(),
+  alertmanager: z.strictObject({ url: httpUrl }).optional(),
+});
+
+const registrySchema = z
+  .strictObject({
+    clusters: z.array(clusterSchema).min(1, 'must list at least one cluster'),
+    /** Where approval prompts go, per cluster type. */
+    approverChannels: z.strictObject({ public: slackChannel, dedicated: slackChannel, stateful: slackChannel }),
+    onCall: z.strictObject({
+      defaultChannel: slackChannel,
+      teams: z.record(dnsLabel, slackChannel).default({}),
+    }),
+    /** Platform groups (teams, approvers) and the Slack user group each one is read from. */
+    groups: z.record(
+      z.string().regex(/^[a-z0-9][-a-z0-9]*$/, 'group names are lowercase with dashes'),
+      z.strictObject({ slackUsergroup: z.string().regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id') }),
+    ),
+  })
+  .superRefine((registry, ctx) => {
+    const seen = new Set<string>();
+    registry.clusters.forEach((cluster, index) => {
+      if (seen.has(cluster.name)) {
+        ctx.addIssue({ code: 'custom', path: ['clusters', index, 'name'], message: `duplicate cluster name '${cluster.name}'` });
+      }
+      seen.add(cluster.name);
+    });
+  });
+
+export type ClusterRegistry = z.output<typeof registrySchema>;
+export type Cluster = ClusterRegistry['clusters'][number];
+
+/** Parses registry YAML; every problem is reported at once in one ConfigError. */
+export function parseClusterRegistry(text: string, source: string): ClusterRegistry {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    const problems = document.errors.map((e) => e.message.split('\n')[0] ?? e.message);
+    throw new ConfigError(formatProblems(source, problems));
+  }
+  const parsed = registrySchema.safeParse(document.toJS());
+  if (!parsed.success) throw new ConfigError(formatProblems(source, listIssues(parsed.error)));
+  return parsed.data;
+}
+
+export function loadClusterRegistry(path: string): ClusterRegistry {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cluster registry ${path} cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  return parseClusterRegistry(text, path);
+}
+
+export function findCluster(registry: ClusterRegistry, name: string): Cluster | undefined {
+  return registry.clusters.find((cluster) => cluster.name === name);
+}
+
+function formatProblems(source: string, problems: string[]): string {
+  const noun = problems.length === 1 ? 'problem' : 'problems';
+  return [`cluster registry ${source} is invalid (${problems.length} ${noun}):`, ...problems.map((p) => `  - ${p}`)].join(
+    '\n',
+  );
+}

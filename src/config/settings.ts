@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { listIssues } from './schema-errors.js';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z.object({
+  /** Which processes to run here: the Slack-facing bot, the job worker, or both. @defaultValue all */
+  N3R_ROLE: z.enum(['bot', 'worker', 'all']).default('all'),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
+  SLACK_SIGNING_SECRET: z.string().min(16, 'must be the app signing secret'),
+  /** Web API base URL; only set to reach a Slack emulator. @defaultValue https://slack.com/api/ */
+  SLACK_API_URL: z.url().optional(),
+  /** Port of the HTTP receiver for Slack deliveries. @defaultValue 3000 */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Bind address of the HTTP receiver. @defaultValue 0.0.0.0 */
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and BullMQ queue, so several installations can share one Redis. @defaultValue n3r */
+  N3R_PREFIX: z.string().regex(/^[a-z0-9][-a-z0-9]*$/).default('n3r'),
+  /** Path of the cluster registry YAML. */
+  N3R_REGISTRY: z.string().min(1, 'must name the cluster registry file'),
+  /** Directory holding one compiled policy bundle per cluster type. @defaultValue build/policies */
+  N3R_POLICY_DIR: z.string().default('build/policies'),
+  /** Kubeconfig with one context per cluster; absent means in-cluster service account (single cluster). */
+  KUBECONFIG: z.string().optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+});
+
+export type Settings = Readonly<{
+  role: 'bot' | 'worker' | 'all';
+  slack: { botToken: string; signingSecret: string; apiUrl: string | undefined; port: number; host: string };
+  redisUrl: string;
+  prefix: string;
+  registryPath: string;
+  policyDir: string;
+  kubeconfigPath: string | undefined;
+  logLevel: (typeof logLevels)[number];
+}>;
+
+/** Reads settings from the environment once; every problem is reported together. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = listIssues(parsed.error);
+    throw new ConfigError(['settings are invalid:', ...problems.map((p) => `  - ${p}`)].join('\n'));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    role: e.N3R_ROLE,
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL,
+      port: e.PORT,
+      host: e.HOST,
+    },
+    redisUrl: e.REDIS_URL,
+    prefix: e.N3R_PREFIX,
+    registryPath: e.N3R_REGISTRY,
+    policyDir: e.N3R_POLICY_DIR,
+    kubeconfigPath: e.KUBECONFIG,
+    logLevel: e.LOG_LEVEL,
+  });
+}

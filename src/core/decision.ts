@@ -1,0 +1,41 @@
+/** The policy contract (policies/README.md, v1): what the bot sends and what a bundle answers. */
+
+export interface Denial {
+  /** Stable id of the rule that produced the denial, e.g. `namespace.name.prefix`. */
+  rule: string;
+  message: string;
+}
+
+export interface ApprovalRequirement {
+  required: boolean;
+  /** Platform groups whose members may approve. */
+  groups: string[];
+  /** How many distinct approvers are needed. */
+  count: number;
+  /** How long the request may wait for approvals, e.g. `24h`. */
+  expiresIn: string;
+  /** Why approval is needed, one line each. */
+  reasons: string[];
+}
+
+export interface Decision {
+  allow: boolean;
+  deny: Denial[];
+  approval: ApprovalRequirement;
+  warnings: string[];
+  obligations: Record<string, unknown>;
+  /** Revision of the bundle that decided, recorded with every decision. */
+  revision: string;
+}
+
+export interface PolicyInput {
+  request: {
+    id: string;
+    kind: string;
+    params: Record<string, unknown>;
+    requester: { slack_id: string; email: string | null; groups: string[] };
+  };
+  cluster: { name: string; type: string; region: string };
+  approvals: { slack_id: string; groups: string[]; at: string }[];
+  context: Record<string, unknown>;
+}

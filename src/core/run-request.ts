@@ -1,0 +1,94 @@
+import { AppError, toAppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { requestKinds } from '../requests/registry.js';
+import { buildPolicyInput } from './policy-input.js';
+import type { Executor, ExecutorMap, Notifier, PolicyEngine, RequestStore } from './ports.js';
+import type { RequestRecord } from './request.js';
+
+export interface RunDeps {
+  store: RequestStore;
+  policy: PolicyEngine;
+  notifier: Notifier;
+  executors: ExecutorMap;
+  log: Logger;
+}
+
+export interface RunAttempt {
+  requestId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Whether a failure now will be retried. */
+  willRetry: boolean;
+  signal: AbortSignal;
+}
+
+export type RunOutcome = 'succeeded' | 'skipped' | 'denied';
+
+/**
+ * Re-decide → execute → report. A request that is no longer queued or running (done, cancelled, failed)
+ * is skipped, so a duplicate or late job never applies a change twice.
+ */
+export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOutcome> {
+  const running = await deps.store.transition(run.requestId, ['queued', 'running'], 'running');
+  if (!running) {
+    deps.log.info({ requestId: run.requestId }, 'job skipped: request is not runnable');
+    return 'skipped';
+  }
+  const log = deps.log.child({ requestId: running.id, kind: running.kind, cluster: running.cluster.name });
+  log.info({ audit: true, attempt: run.attempt }, 'job started');
+  if (run.attempt === 1) await tell(deps, log, () => deps.notifier.updateCard(running));
+
+  const kind = requestKinds[running.kind];
+  const params = kind.params.parse(running.params);
+  const decision = deps.policy.decide(
+    running.cluster.type,
+    buildPolicyInput({ id: running.id, kind, params, requester: running.requester, cluster: running.cluster }),
+  );
+  if (!decision.allow) {
+    const reasons = decision.deny.map((d) => `${d.message} [${d.rule}]`);
+    const failed = await deps.store.transition(running.id, ['running'], 'failed', {
+      decision,
+      error: `the policy no longer allows this request: ${reasons.join('; ') || 'approval is missing'}`,
+    });
+    log.info({ audit: true, decision }, 'job stopped: policy no longer allows');
+    if (failed) await report(deps, log, failed);
+    return 'denied';
+  }
+
+  // The map is keyed by kind, so the executor and the parsed params belong together.
+  const executor = deps.executors[running.kind] as Executor<typeof running.kind>;
+  try {
+    const result = await executor({ record: running, params, dryRun: false, log, signal: run.signal });
+    const done = await deps.store.transition(running.id, ['running'], 'succeeded', { result });
+    log.info({ audit: true, result }, 'job succeeded');
+    if (done) await report(deps, log, done);
+    return 'succeeded';
+  } catch (error) {
+    const appError = toAppError(error);
+    log.warn({ err: appError, attempt: run.attempt, willRetry: run.willRetry && appError.retryable }, 'job failed');
+    if (run.willRetry && appError.retryable) throw appError;
+    const failed = await deps.store.transition(running.id, ['running'], 'failed', {
+      error: appError.userText ?? `${appError.code}: ${appError.message}`,
+    });
+    if (failed) await report(deps, log, failed);
+    throw new AppError(appError.code, appError.message, { cause: appError, retryable: false });
+  }
+}
+
+async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promise<void> {
+  await tell(deps, log, () => deps.notifier.updateCard(record));
+  const lines =
+    record.state === 'succeeded'
+      ? [`:white_check_mark: ${record.result?.summary ?? 'done'}`, ...(record.result?.details ?? [])]
+      : [`:x: ${record.error ?? 'failed'}`];
+  await tell(deps, log, () => deps.notifier.replyInThread(record, lines.join('\n')));
+}
+
+/** Slack being down must not fail a change that was made: the record holds the truth. */
+async function tell(_deps: RunDeps, log: Logger, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    log.warn({ err: error }, 'slack update failed');
+  }
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+
+/** Parameters every request kind has: the cluster the change is for. */
+export interface BaseParams {
+  cluster: string;
+}
+
+/** A request kind, declared once: how people ask for it, what it takes, and how policy sees it. */
+export interface RequestKind<TId extends string, TSchema extends z.ZodType<BaseParams>> {
+  /** `resource.verb`; also the BullMQ job name. */
+  readonly id: TId;
+  /** The words after `/n3r` that select this kind, e.g. `['ns', 'create']`. */
+  readonly command: readonly [string, string];
+  /** Parameter names taken from positional words, in order. */
+  readonly positional: readonly string[];
+  readonly usage: string;
+  /** One line for `/n3r help`. */
+  readonly summary: string;
+  readonly params: TSchema;
+  /** One human line naming what is asked, for Slack and the audit trail. */
+  describe(params: z.output<TSchema>): string;
+  /** The `params` the policy sees: quantities as numbers, nothing the rules do not need. */
+  toPolicyParams(params: z.output<TSchema>): Record<string, unknown>;
+}
+
+export const defineRequestKind = <const TId extends string, TSchema extends z.ZodType<BaseParams>>(
+  kind: RequestKind<TId, TSchema>,
+) => kind;
