@@ -1,0 +1,41 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterRegistry } from '../config/cluster-registry.js';
+import { ConfigError } from '../errors.js';
+import { RawObjectApi } from './kube-object-api.js';
+
+/** One Kubernetes client per registered cluster, each from its kubeconfig context. */
+export class KubeClients {
+  readonly #byCluster: Map<string, RawObjectApi>;
+
+  private constructor(byCluster: Map<string, RawObjectApi>) {
+    this.#byCluster = byCluster;
+  }
+
+  /** Fails with every cluster whose context the kubeconfig lacks, so a bad deployment stops at start. */
+  static fromKubeconfig(path: string | undefined, registry: ClusterRegistry): KubeClients {
+    const base = new KubeConfig();
+    if (path) base.loadFromFile(path);
+    else base.loadFromDefault();
+    const contexts = new Set(base.getContexts().map((c) => c.name));
+    const missing = registry.clusters.filter((c) => !contexts.has(c.kubeContext));
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `kubeconfig ${path ?? '(default)'} has no context for: ${missing.map((c) => `${c.name} (context '${c.kubeContext}')`).join(', ')}`,
+      );
+    }
+    const byCluster = new Map<string, RawObjectApi>();
+    for (const cluster of registry.clusters) {
+      const kc = new KubeConfig();
+      kc.loadFromString(base.exportConfig());
+      kc.setCurrentContext(cluster.kubeContext);
+      byCluster.set(cluster.name, RawObjectApi.fromKubeConfig(kc));
+    }
+    return new KubeClients(byCluster);
+  }
+
+  for(cluster: string): RawObjectApi {
+    const api = this.#byCluster.get(cluster);
+    if (!api) throw new ConfigError(`no Kubernetes client for cluster '${cluster}'`);
+    return api;
+  }
+}
