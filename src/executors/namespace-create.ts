@@ -5,11 +5,14 @@ import type { KubeClients } from './kube-clients.js';
 import { fromKubeError } from './kube-errors.js';
 import { fieldManager, managedByLabel, managedMetadata, requestIdAnnotation } from './managed-metadata.js';
 
+/** A manifest as applied: a Kubernetes object with any body. */
+export type Manifest = KubernetesObject & Record<string, unknown>;
+
 /** The objects of a team namespace; applying them again changes nothing. */
 export function namespaceObjects(
   record: Parameters<typeof managedMetadata>[0],
   params: { name: string; team: string; cpu: string; memory: string },
-): KubernetesObject[] {
+): Manifest[] {
   const meta = managedMetadata(record, { 'n3r.io/team': params.team });
   const namespace = params.name;
   const inNamespace = (name: string) => ({ name, namespace, ...meta });

@@ -78,7 +78,7 @@ export class RedisRequestStore implements RequestStore {
 
   private async update(id: string, change: (record: RequestRecord) => RequestRecord | null): Promise<RequestRecord | null> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const [version, raw] = await this.redis.hmget(this.key(id), 'version', 'json');
+      const [version = null, raw = null] = await this.redis.hmget(this.key(id), 'version', 'json');
       if (version === null || raw === null) return null;
       const before = JSON.parse(raw) as RequestRecord;
       const after = change(before);

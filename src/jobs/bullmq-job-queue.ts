@@ -1,0 +1,52 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobQueue } from '../core/ports.js';
+import type { RequestRecord } from '../core/request.js';
+import type { JobData } from './job-data.js';
+import { bullPrefix, clusterQueueName } from './queue-names.js';
+
+export interface JobQueueOptions {
+  /** Attempts per job, retries included, for retryable failures. @defaultValue 5 */
+  attempts?: number;
+  /** First retry delay; doubles each attempt. @defaultValue 2000 ms */
+  backoffMs?: number;
+}
+
+/** Enqueues each request on its cluster's queue, with the request id as job id. */
+export class BullmqJobQueue implements JobQueue {
+  readonly #queues = new Map<string, Queue<JobData>>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+    private readonly options: JobQueueOptions = {},
+  ) {}
+
+  queueFor(cluster: string): Queue<JobData> {
+    let queue = this.#queues.get(cluster);
+    if (!queue) {
+      queue = new Queue<JobData>(clusterQueueName(cluster), { connection: this.connection, prefix: bullPrefix(this.prefix) });
+      this.#queues.set(cluster, queue);
+    }
+    return queue;
+  }
+
+  async enqueue(record: RequestRecord): Promise<void> {
+    // A job id that exists already makes add() a no-op: a second enqueue of one request is harmless.
+    await this.queueFor(record.cluster.name).add(
+      record.kind,
+      { v: 1, requestId: record.id },
+      {
+        jobId: record.id,
+        attempts: this.options.attempts ?? 5,
+        backoff: { type: 'exponential', delay: this.options.backoffMs ?? 2000 },
+        removeOnComplete: { age: 7 * 24 * 3600 },
+        removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
+  }
+}

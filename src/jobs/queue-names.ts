@@ -1,0 +1,13 @@
+/**
+ * One BullMQ queue per cluster: a cluster that is slow or unreachable only holds up its own queue, and
+ * each cluster's worker has its own concurrency. BullMQ's group/partition features are Pro-only; separate
+ * queues are how the open-source edition isolates tenants.
+ */
+export function clusterQueueName(cluster: string): string {
+  return `cluster-${cluster}`;
+}
+
+/** Redis key prefix for BullMQ; the braces make it a Redis Cluster hash tag, keeping a queue's keys in one slot. */
+export function bullPrefix(prefix: string): string {
+  return `{${prefix}}:bull`;
+}

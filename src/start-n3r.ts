@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import { WebClient } from '@slack/web-api';
+import { Redis } from 'ioredis';
+import { createSlackApp } from './bot/create-slack-app.js';
+import { SlackIdentityResolver } from './bot/slack-identity.js';
+import { SlackNotifier } from './bot/slack-notifier.js';
+import { type ClusterRegistry, clusterTypes } from './config/cluster-registry.js';
+import type { Settings } from './config/settings.js';
+import { createExecutors } from './executors/index.js';
+import { KubeClients } from './executors/kube-clients.js';
+import { BullmqJobQueue } from './jobs/bullmq-job-queue.js';
+import { startWorkers } from './jobs/start-workers.js';
+import type { Logger } from './logger.js';
+import { OpaPolicyEngine } from './policy/opa-policy-engine.js';
+import { loadPolicyBundle } from './policy/policy-bundle.js';
+import { RedisRequestStore } from './store/redis-request-store.js';
+
+export interface RunningN3r {
+  /** Port the Slack receiver listens on, when the bot role runs here. */
+  port: number | null;
+  stop(): Promise<void>;
+}
+
+/** The composition root: builds every adapter from settings and starts the roles asked for. */
+export async function startN3r(settings: Settings, registry: ClusterRegistry, log: Logger): Promise<RunningN3r> {
+  const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  const stops: (() => Promise<unknown>)[] = [async () => redis.quit()];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((error: unknown) => log.warn({ err: error }, 'stop step failed'));
+  };
+  try {
+    const bundles = await Promise.all(clusterTypes.map((type) => loadPolicyBundle(settings.policyDir, type)));
+    const policy = new OpaPolicyEngine(bundles, log);
+    log.info({ revisions: policy.revisions() }, 'policy bundles loaded');
+    const store = new RedisRequestStore(redis, settings.prefix);
+    const web = new WebClient(settings.slack.botToken, settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {});
+    const notifier = new SlackNotifier(web);
+
+    if (settings.role !== 'bot') {
+      const kube = KubeClients.fromKubeconfig(settings.kubeconfigPath, registry);
+      const workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+      const workers = startWorkers({
+        registry,
+        connection: workerConnection,
+        prefix: settings.prefix,
+        store,
+        policy,
+        notifier,
+        executors: createExecutors(kube),
+        log,
+      });
+      // Closing waits for jobs in flight to finish, so a normal restart leaves nothing stalled.
+      stops.push(async () => {
+        await workers.close();
+        await workerConnection.quit();
+      });
+      log.info({ clusters: registry.clusters.map((c) => c.name) }, 'workers started');
+    }
+
+    let port: number | null = null;
+    if (settings.role !== 'worker') {
+      const queue = new BullmqJobQueue(redis, settings.prefix);
+      stops.push(() => queue.close());
+      const identity = new SlackIdentityResolver(web, registry.groups);
+      const app = createSlackApp(settings, { registry, identity, policy, store, queue, notifier, log });
+      const server = await app.start({ port: settings.slack.port, host: settings.slack.host });
+      port = (server.address() as AddressInfo).port;
+      stops.push(() => app.stop());
+      log.info({ port, host: settings.slack.host }, 'slack receiver listening');
+    }
+    return { port, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

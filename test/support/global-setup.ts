@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { TestProject } from 'vitest/node';
+import { projectRoot, startLocalStack } from '../../scripts/local-stack/stack.js';
+
+const run = promisify(execFile);
+
+export interface StackInfo {
+  redisUrl: string;
+  server: string;
+  adminKubeconfig: string;
+  executorKubeconfig: string;
+  developerKubeconfig: string;
+  policyDir: string;
+  opa: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+/** Builds the policy bundles and starts Redis and the control plane once for all integration suites. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const policyDir = join(projectRoot, 'build/policies');
+  await run('bash', [join(projectRoot, 'scripts/build-policies.sh'), policyDir]).catch((error: { stderr?: string }) => {
+    throw new Error(`the policy bundles did not build:\n${error.stderr ?? String(error)}`);
+  });
+  const stack = await startLocalStack();
+  const controlPlane = stack.controlPlane;
+  if (!controlPlane) throw new Error('the local stack started without its control plane');
+  project.provide('stack', {
+    redisUrl: stack.redisUrl,
+    server: controlPlane.server,
+    adminKubeconfig: controlPlane.adminKubeconfig,
+    executorKubeconfig: controlPlane.executorKubeconfig,
+    developerKubeconfig: controlPlane.developerKubeconfig,
+    policyDir,
+    opa: stack.tools.opa,
+  });
+  return () => stack.stop();
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { projectRoot } from '../../scripts/local-stack/stack.js';
+import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { RawObjectApi } from '../../src/executors/kube-object-api.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningN3r, startN3r } from '../../src/start-n3r.js';
+import { localWorkspace } from './local-workspace.js';
+import { SlackEmulator } from './slack-emulator.js';
+
+export const localRegistryPath = join(projectRoot, 'config/local/registry.yaml');
+
+export interface Harness {
+  emulator: SlackEmulator;
+  n3r: RunningN3r;
+  /** An admin client to read back what the bot did, as a person with kubectl would. */
+  admin: RawObjectApi;
+  redis: Redis;
+  /** The Redis key prefix of this harness alone. */
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+/** A unique name for objects a test creates, so tests never see each other's. */
+export function uniqueSuffix(): string {
+  return randomBytes(3).toString('hex');
+}
+
+/** The Slack emulator and the bot + worker in this process, on the shared stack, with their own prefix. */
+export async function startHarness(): Promise<Harness> {
+  const stack = inject('stack');
+  const emulator = new SlackEmulator(localWorkspace());
+  await emulator.start();
+  const prefix = `t-${uniqueSuffix()}`;
+  const settings = loadSettings({
+    N3R_ROLE: 'all',
+    SLACK_BOT_TOKEN: emulator.botToken,
+    SLACK_SIGNING_SECRET: emulator.signingSecret,
+    SLACK_API_URL: emulator.apiUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: stack.redisUrl,
+    N3R_PREFIX: prefix,
+    N3R_REGISTRY: localRegistryPath,
+    N3R_POLICY_DIR: stack.policyDir,
+    KUBECONFIG: stack.executorKubeconfig,
+    LOG_LEVEL: process.env['N3R_TEST_LOG_LEVEL'] ?? 'silent',
+  });
+  const log = createLogger({ level: settings.logLevel, role: 'test' });
+  const n3r = await startN3r(settings, loadClusterRegistry(localRegistryPath), log);
+  emulator.appUrl = `http://127.0.0.1:${n3r.port}/slack/events`;
+  const kc = new KubeConfig();
+  kc.loadFromFile(stack.adminKubeconfig);
+  const redis = new Redis(stack.redisUrl);
+  return {
+    emulator,
+    n3r,
+    admin: RawObjectApi.fromKubeConfig(kc),
+    redis,
+    prefix,
+    stop: async () => {
+      await n3r.stop();
+      await emulator.stop();
+      await redis.quit();
+    },
+  };
+}
