@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { cpuMillicores, memoryBytes } from './quantities.js';
 
-export const dnsLabel = z
-  .string()
+/** A text parameter; a missing one is reported as 'is required' rather than as a type error. */
+export const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') });
+
+export const dnsLabel = text()
   .max(63, 'must be at most 63 characters')
   .regex(
     /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
@@ -12,10 +14,8 @@ export const dnsLabel = z
 export const clusterName = dnsLabel;
 export const teamName = dnsLabel;
 
-export const cpuQuantity = z
-  .string()
+export const cpuQuantity = text()
   .refine((text) => (cpuMillicores(text) ?? 0) > 0, 'must be a CPU quantity such as 4, 1.5 or 500m');
 
-export const memoryQuantity = z
-  .string()
+export const memoryQuantity = text()
   .refine((text) => (memoryBytes(text) ?? 0) > 0, 'must be a memory quantity such as 512Mi or 16Gi');

@@ -7,6 +7,7 @@ import { projectRoot } from '../../scripts/local-stack/stack.js';
 import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { RawObjectApi } from '../../src/executors/kube-object-api.js';
+import { BullmqJobQueue } from '../../src/jobs/bullmq-job-queue.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningN3r, startN3r } from '../../src/start-n3r.js';
 import { localWorkspace } from './local-workspace.js';
@@ -22,6 +23,8 @@ export interface Harness {
   redis: Redis;
   /** The Redis key prefix of this harness alone. */
   prefix: string;
+  /** Jobs of this harness in any state, over every cluster's queue. */
+  jobCount(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -56,13 +59,20 @@ export async function startHarness(): Promise<Harness> {
   const kc = new KubeConfig();
   kc.loadFromFile(stack.adminKubeconfig);
   const redis = new Redis(stack.redisUrl);
+  const registry = loadClusterRegistry(localRegistryPath);
+  const queues = new BullmqJobQueue(redis, prefix);
   return {
     emulator,
     n3r,
     admin: RawObjectApi.fromKubeConfig(kc),
     redis,
     prefix,
+    jobCount: async () => {
+      const counts = await Promise.all(registry.clusters.map((c) => queues.queueFor(c.name).getJobCounts()));
+      return counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
+    },
     stop: async () => {
+      await queues.close();
       await n3r.stop();
       await emulator.stop();
       await redis.quit();

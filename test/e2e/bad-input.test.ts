@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
+import { channels, people } from '../support/local-workspace.js';
+
+/** Bad input gets a clear answer, only to the person who asked, and changes nothing anywhere. */
+describe('bad input from Slack', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  async function ask(text: string) {
+    const before = h.emulator.ephemerals.length;
+    const delivery = await h.emulator.slashCommand({ text, user: people.requester, channel: channels.team });
+    expect(delivery.status).toBe(200);
+    const answer = await h.emulator.waitFor('an ephemeral answer', () => h.emulator.ephemerals.slice(before)[0]);
+    expect(answer.user).toBe(people.requester);
+    return answer;
+  }
+
+  async function expectNothingChanged(namespace: string | null) {
+    expect(await h.redis.keys(`${h.prefix}:*`)).toEqual([]);
+    expect(await h.jobCount()).toBe(0);
+    expect(h.emulator.channelMessages(channels.team)).toEqual([]);
+    if (namespace) expect(await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })).toBeNull();
+  }
+
+  it('answers an unknown subcommand with the subcommands there are', async () => {
+    const answer = await ask('ns destroy team-a-x');
+    expect(answer.text).toContain("unknown subcommand 'ns destroy' (one of: create)");
+    await expectNothingChanged(null);
+  });
+
+  it('answers an unknown command with a pointer to help', async () => {
+    const answer = await ask('frobnicate');
+    expect(answer.text).toContain("unknown command 'frobnicate'");
+    expect(answer.text).toContain('/n3r help');
+    await expectNothingChanged(null);
+  });
+
+  it('answers missing arguments with what is missing and the usage line', async () => {
+    const answer = await ask('ns create');
+    expect(answer.text).toContain('missing <name>');
+    expect(answer.text).toContain('Usage: /n3r ns create <name> --cluster <cluster> --team <team>');
+    const name = `team-a-x-${uniqueSuffix()}`;
+    const second = await ask(`ns create ${name}`);
+    expect(second.text).toContain('cluster: is required');
+    expect(second.text).toContain('team: is required');
+    await expectNothingChanged(name);
+  });
+
+  it('answers a name that is not a DNS label', async () => {
+    const answer = await ask('ns create Team_A.Web --cluster pub-local-a --team team-a');
+    expect(answer.text).toContain('name: must be a DNS label');
+    await expectNothingChanged(null);
+  });
+
+  it('answers an unknown cluster with the clusters there are', async () => {
+    const name = `team-a-x-${uniqueSuffix()}`;
+    const answer = await ask(`ns create ${name} --cluster nowhere-1 --team team-a`);
+    expect(answer.text).toContain("unknown cluster 'nowhere-1' (known: pub-local-a, ded-local-a, sta-local-a)");
+    await expectNothingChanged(name);
+  });
+
+  it('answers an unknown option and a malformed quantity', async () => {
+    const name = `team-a-x-${uniqueSuffix()}`;
+    expect((await ask(`ns create ${name} --cluster pub-local-a --team team-a --gpu 1`)).text).toContain('unknown option --gpu');
+    expect((await ask(`ns create ${name} --cluster pub-local-a --team team-a --cpu lots`)).text).toContain(
+      'cpu: must be a CPU quantity',
+    );
+    await expectNothingChanged(name);
+  });
+
+  it('lists every reason the policy denies, with the rule that gave it', async () => {
+    const answer = await ask('ns create web --cluster pub-local-a --team team-b --cpu 64');
+    expect(answer.via).toBe('chat.postEphemeral');
+    expect(answer.text).toContain("namespace name must start with the team prefix 'team-b-' [namespace.name.team_prefix]");
+    expect(answer.text).toContain("you are not a member of team 'team-b' [namespace.requester.team]");
+    expect(answer.text).toContain('cpu quota 64 cores is above the ceiling of 8 cores on public clusters [namespace.quota.cpu]');
+    await expectNothingChanged('web');
+  });
+
+  it('denies a requester outside the team', async () => {
+    const name = `team-a-x-${uniqueSuffix()}`;
+    const before = h.emulator.ephemerals.length;
+    await h.emulator.slashCommand({ text: `ns create ${name} --cluster pub-local-a --team team-a`, user: people.outsider, channel: channels.team });
+    const answer = await h.emulator.waitFor('the denial', () => h.emulator.ephemerals.slice(before)[0]);
+    expect(answer.user).toBe(people.outsider);
+    expect(answer.text).toContain('[namespace.requester.team]');
+    await expectNothingChanged(name);
+  });
+
+  it('rejects a delivery with a forged signature and records nothing', async () => {
+    const name = `team-a-x-${uniqueSuffix()}`;
+    const callsBefore = h.emulator.calls.length;
+    const body = new URLSearchParams({ command: '/n3r', text: `ns create ${name} --cluster pub-local-a --team team-a`, user_id: people.requester, channel_id: channels.team }).toString();
+    const forged = await h.emulator.deliver(body, 'application/x-www-form-urlencoded', { signature: `v0=${'0'.repeat(64)}` });
+    expect(forged.status).toBe(401);
+    const stale = await h.emulator.deliver(body, 'application/x-www-form-urlencoded', { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    expect(stale.status).toBe(401);
+    expect(h.emulator.calls.slice(callsBefore)).toEqual([]);
+    await expectNothingChanged(name);
+  });
+});
