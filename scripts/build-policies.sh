@@ -14,7 +14,8 @@ for type in public dedicated stateful; do
   tmp="$(mktemp -d)"
   "$OPA_BIN" build -t wasm -e "n3r/$type/decision" --revision "$type-$revision" --ignore '*_test.rego' \
     -o "$tmp/bundle.tar.gz" lib "$type" || fail "opa build failed for the $type bundle"
-  tar -xzf "$tmp/bundle.tar.gz" -C "$tmp"
+  # Bundle members are absolute (/policy.wasm); tar's note that it strips the slash is noise.
+  tar -xzf "$tmp/bundle.tar.gz" -C "$tmp" 2>/dev/null || fail "cannot unpack the $type bundle"
   mkdir -p "$out/$type"
   # The manifest goes last: a reader that sees the new revision also sees the new policy and data.
   mv "$tmp/policy.wasm" "$tmp/data.json" "$out/$type/"

@@ -51,11 +51,15 @@ export class ConfigError extends AppError {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof Error) return new AppError('INTERNAL', error.message, { cause: error });
-  return new AppError('INTERNAL', typeof error === 'string' ? error : JSON.stringify(error), { cause: error });
+  return new AppError('INTERNAL', typeof error === 'string' ? error : JSON.stringify(error), {
+    cause: error,
+  });
 }
 
 /** What a person sees for any error: the user-safe text, or a reference to look up in the logs. */
 export function userTextOf(error: unknown, reference: string): string {
   const appError = toAppError(error);
-  return appError.userText ?? `Something went wrong (ref ${reference}). The platform team can find it in the logs.`;
+  return (
+    appError.userText ?? `Something went wrong (ref ${reference}). The platform team can find it in the logs.`
+  );
 }

@@ -19,7 +19,11 @@ export const redactedPaths = [
   '*.password',
 ];
 
-export function createLogger(options: { level: string; role: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  role: string;
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       level: options.level,

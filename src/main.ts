@@ -19,6 +19,8 @@ try {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 } catch (error) {
   // Configuration problems are for a person to read, not a stack trace.
-  process.stderr.write(`n3r: ${error instanceof AppError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.stderr.write(
+    `n3r: ${error instanceof AppError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+  );
   process.exit(1);
 }

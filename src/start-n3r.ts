@@ -22,18 +22,26 @@ export interface RunningN3r {
 }
 
 /** The composition root: builds every adapter from settings and starts the roles asked for. */
-export async function startN3r(settings: Settings, registry: ClusterRegistry, log: Logger): Promise<RunningN3r> {
+export async function startN3r(
+  settings: Settings,
+  registry: ClusterRegistry,
+  log: Logger,
+): Promise<RunningN3r> {
   const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   const stops: (() => Promise<unknown>)[] = [async () => redis.quit()];
   const stop = async () => {
-    for (const s of stops.reverse()) await s().catch((error: unknown) => log.warn({ err: error }, 'stop step failed'));
+    for (const s of stops.reverse())
+      await s().catch((error: unknown) => log.warn({ err: error }, 'stop step failed'));
   };
   try {
     const bundles = await Promise.all(clusterTypes.map((type) => loadPolicyBundle(settings.policyDir, type)));
     const policy = new OpaPolicyEngine(bundles, log);
     log.info({ revisions: policy.revisions() }, 'policy bundles loaded');
     const store = new RedisRequestStore(redis, settings.prefix);
-    const web = new WebClient(settings.slack.botToken, settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {});
+    const web = new WebClient(
+      settings.slack.botToken,
+      settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {},
+    );
     const notifier = new SlackNotifier(web);
 
     if (settings.role !== 'bot') {

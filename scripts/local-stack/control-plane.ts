@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
-import { request } from 'node:https';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { parseAllDocuments } from 'yaml';
+import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { createPki, identities } from './pki.js';
 import { freePort, type ProcessGroup, waitUntil } from './processes.js';
@@ -53,15 +53,24 @@ export async function startControlPlane(args: {
   };
 
   const [etcdPort, peerPort, apiPort, kcmPort, schedulerPort] = await Promise.all([
-    freePort(), freePort(), freePort(), freePort(), freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
   ]);
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const etcd = group.start('etcd', binaries.etcd, [
-    '--name=n3r', `--data-dir=${join(stateDir, 'etcd')}`,
-    `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
-    `--listen-peer-urls=http://127.0.0.1:${peerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+    '--name=n3r',
+    `--data-dir=${join(stateDir, 'etcd')}`,
+    `--listen-client-urls=${etcdUrl}`,
+    `--advertise-client-urls=${etcdUrl}`,
+    `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
     `--initial-cluster=n3r=http://127.0.0.1:${peerPort}`,
-    '--listen-metrics-urls=', '--unsafe-no-fsync', '--log-level=warn',
+    '--listen-metrics-urls=',
+    '--unsafe-no-fsync',
+    '--log-level=warn',
   ]);
   await waitUntil('etcd', () => httpOk(`${etcdUrl}/health`), { timeoutMs: 30_000, process: etcd });
   args.progress('etcd ready');
@@ -70,43 +79,64 @@ export async function startControlPlane(args: {
   const pki = (file: string) => join(pkiDir, file);
   const apiserver = group.start('kube-apiserver', bin('kube-apiserver'), [
     `--etcd-servers=${etcdUrl}`,
-    '--bind-address=127.0.0.1', `--secure-port=${apiPort}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${apiPort}`,
     // No default route here, so the advertise address is loopback; 'none' keeps the apiserver from
     // publishing that address as the kubernetes Service's endpoint (loopback endpoints are invalid).
-    '--advertise-address=127.0.0.1', '--endpoint-reconciler-type=none',
-    `--tls-cert-file=${pki('apiserver.crt')}`, `--tls-private-key-file=${pki('apiserver.key')}`,
+    '--advertise-address=127.0.0.1',
+    '--endpoint-reconciler-type=none',
+    `--tls-cert-file=${pki('apiserver.crt')}`,
+    `--tls-private-key-file=${pki('apiserver.key')}`,
     `--cert-dir=${join(stateDir, 'apiserver-certs')}`,
     `--client-ca-file=${pki('ca.crt')}`,
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    `--service-account-key-file=${pki('sa.key')}`, `--service-account-signing-key-file=${pki('sa.key')}`,
+    `--service-account-key-file=${pki('sa.key')}`,
+    `--service-account-signing-key-file=${pki('sa.key')}`,
     '--service-cluster-ip-range=10.96.0.0/16',
-    '--authorization-mode=Node,RBAC', '--allow-privileged=true',
+    '--authorization-mode=Node,RBAC',
+    '--allow-privileged=true',
   ]);
   const server = `https://127.0.0.1:${apiPort}`;
-  await waitUntil('kube-apiserver', () => httpsOk(`${server}/readyz`, tls), { timeoutMs: 120_000, process: apiserver });
+  await waitUntil('kube-apiserver', () => httpsOk(`${server}/readyz`, tls), {
+    timeoutMs: 120_000,
+    process: apiserver,
+  });
   args.progress('kube-apiserver ready');
 
-  const kubeconfig = (name: string, identity: (typeof identities)[keyof typeof identities], contexts: string[]) =>
-    writeKubeconfig({ pkiDir, server, identity, contexts, path: join(stateDir, `${name}.kubeconfig`) });
+  const kubeconfig = (
+    name: string,
+    identity: (typeof identities)[keyof typeof identities],
+    contexts: string[],
+  ) => writeKubeconfig({ pkiDir, server, identity, contexts, path: join(stateDir, `${name}.kubeconfig`) });
   const adminKubeconfig = kubeconfig('admin', identities.admin, ['admin']);
   const executorKubeconfig = kubeconfig('executor', identities.executor, localContexts);
   const developerKubeconfig = kubeconfig('developer', identities.developer, ['developer']);
 
   group.start('kube-controller-manager', bin('kube-controller-manager'), [
     `--kubeconfig=${kubeconfig('kcm', identities.controllerManager, ['kcm'])}`,
-    '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`, '--leader-elect=false',
+    '--bind-address=127.0.0.1',
+    `--secure-port=${kcmPort}`,
+    '--leader-elect=false',
     '--use-service-account-credentials=true',
-    `--service-account-private-key-file=${pki('sa.key')}`, `--root-ca-file=${pki('ca.crt')}`,
-    `--cluster-signing-cert-file=${pki('ca.crt')}`, `--cluster-signing-key-file=${pki('ca.key')}`,
+    `--service-account-private-key-file=${pki('sa.key')}`,
+    `--root-ca-file=${pki('ca.crt')}`,
+    `--cluster-signing-cert-file=${pki('ca.crt')}`,
+    `--cluster-signing-key-file=${pki('ca.key')}`,
   ]);
   group.start('kube-scheduler', bin('kube-scheduler'), [
     `--kubeconfig=${kubeconfig('scheduler', identities.scheduler, ['scheduler'])}`,
-    '--bind-address=127.0.0.1', `--secure-port=${schedulerPort}`, '--leader-elect=false',
+    '--bind-address=127.0.0.1',
+    `--secure-port=${schedulerPort}`,
+    '--leader-elect=false',
   ]);
   // --node-ip keeps every apiserver-to-"kubelet" call on loopback; pod IPs from --cidr are bookkeeping only.
   group.start('kwok', binaries.kwok, [
-    `--kubeconfig=${adminKubeconfig}`, `--config=${binaries.kwokStages}`,
-    '--manage-all-nodes=true', '--node-ip=127.0.0.1', '--cidr=10.244.0.0/24', '--node-lease-duration-seconds=40',
+    `--kubeconfig=${adminKubeconfig}`,
+    `--config=${binaries.kwokStages}`,
+    '--manage-all-nodes=true',
+    '--node-ip=127.0.0.1',
+    '--cidr=10.244.0.0/24',
+    '--node-lease-duration-seconds=40',
   ]);
 
   const kc = new KubeConfig();
@@ -127,7 +157,12 @@ const fakeNode: KubernetesObject = {
   metadata: {
     name: 'kwok-node-0',
     annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-    labels: { 'kubernetes.io/hostname': 'kwok-node-0', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
+    labels: {
+      'kubernetes.io/hostname': 'kwok-node-0',
+      'kubernetes.io/os': 'linux',
+      'kubernetes.io/arch': 'amd64',
+      type: 'kwok',
+    },
   },
 };
 
@@ -152,7 +187,11 @@ async function apply(api: RawObjectApi, objects: KubernetesObject[]): Promise<vo
 async function allEstablished(api: RawObjectApi, crds: KubernetesObject[]): Promise<boolean> {
   for (const crd of crds) {
     if (crd.kind !== 'CustomResourceDefinition' || !crd.metadata?.name) continue;
-    const live = (await api.read({ apiVersion: crd.apiVersion ?? '', kind: crd.kind, metadata: { name: crd.metadata.name } })) as {
+    const live = (await api.read({
+      apiVersion: crd.apiVersion ?? '',
+      kind: crd.kind,
+      metadata: { name: crd.metadata.name },
+    })) as {
       status?: { conditions?: { type: string; status: string }[] };
     };
     if (!live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return false;

@@ -20,7 +20,10 @@ export function writeKubeconfig(args: {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [
-      { name: 'n3r-local', cluster: { server: args.server, 'certificate-authority-data': base64(join(args.pkiDir, 'ca.crt')) } },
+      {
+        name: 'n3r-local',
+        cluster: { server: args.server, 'certificate-authority-data': base64(join(args.pkiDir, 'ca.crt')) },
+      },
     ],
     users: [
       {
@@ -31,7 +34,10 @@ export function writeKubeconfig(args: {
         },
       },
     ],
-    contexts: args.contexts.map((name) => ({ name, context: { cluster: 'n3r-local', user: args.identity.user } })),
+    contexts: args.contexts.map((name) => ({
+      name,
+      context: { cluster: 'n3r-local', user: args.identity.user },
+    })),
     'current-context': args.contexts[0],
   };
   writeFileSync(args.path, stringify(config), { mode: 0o600 });

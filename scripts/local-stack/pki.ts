@@ -27,7 +27,21 @@ async function openssl(dir: string, args: string[]): Promise<void> {
 
 /** A CA, the apiserver's serving certificate, client certificates per identity and the service-account key. */
 export async function createPki(dir: string): Promise<void> {
-  await openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=n3r-local-ca']);
+  await openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '3650',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-subj',
+    '/CN=n3r-local-ca',
+  ]);
   writeFileSync(
     join(dir, 'serving.ext'),
     'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n',
@@ -36,15 +50,44 @@ export async function createPki(dir: string): Promise<void> {
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
   // One at a time: openssl's serial file is not safe for concurrent signing.
   for (const identity of Object.values(identities)) {
-    await signed(dir, identity.file, `/CN=${identity.user}${identity.groups.map((g) => `/O=${g}`).join('')}`, 'client.ext');
+    await signed(
+      dir,
+      identity.file,
+      `/CN=${identity.user}${identity.groups.map((g) => `/O=${g}`).join('')}`,
+      'client.ext',
+    );
   }
   await openssl(dir, ['genrsa', '-out', 'sa.key', '2048']);
 }
 
 async function signed(dir: string, file: string, subject: string, extFile: string): Promise<void> {
-  await openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${file}.key`, '-out', `${file}.csr`, '-subj', subject]);
   await openssl(dir, [
-    'x509', '-req', '-in', `${file}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-days', '3650', '-out', `${file}.crt`, '-extfile', extFile,
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    `${file}.key`,
+    '-out',
+    `${file}.csr`,
+    '-subj',
+    subject,
+  ]);
+  await openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${file}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '3650',
+    '-out',
+    `${file}.crt`,
+    '-extfile',
+    extFile,
   ]);
 }

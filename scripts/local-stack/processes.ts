@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -73,10 +73,26 @@ export async function waitUntil(
   while (Date.now() < deadline) {
     const child = options.process?.child;
     if (child && (child.exitCode !== null || child.signalCode !== null)) {
-      throw new Error(`${what}: process exited (${child.exitCode ?? child.signalCode}); see ${options.process?.logFile}`);
+      throw new Error(
+        `${what}: process exited (${child.exitCode ?? child.signalCode}); see ${options.process?.logFile}`,
+      );
     }
     if (await check().catch(() => false)) return;
     await sleep(100);
   }
-  throw new Error(`${what}: not ready after ${options.timeoutMs / 1000}s${options.process ? `; see ${options.process.logFile}` : ''}`);
+  throw new Error(
+    `${what}: not ready after ${options.timeoutMs / 1000}s${options.process ? `; see ${options.process.logFile}` : ''}`,
+  );
+}
+
+/** Whether something accepts TCP connections on a loopback port. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

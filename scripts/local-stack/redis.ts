@@ -9,13 +9,20 @@ export async function startRedis(group: ProcessGroup, binary: string, stateDir: 
   const dir = join(stateDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const started = group.start('redis', binary, [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--appendonly', 'yes',
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
-    '--protected-mode', 'yes',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+    '--protected-mode',
+    'yes',
   ]);
   const url = `redis://127.0.0.1:${port}`;
   await waitUntil('redis', () => ping(url), { timeoutMs: 15_000, process: started });

@@ -42,7 +42,12 @@ export async function startLocalStack(
         ? null
         : await startControlPlane({
             group,
-            binaries: { etcd: tools.etcd, kubeBinDir: tools.kubeBinDir, kwok: tools.kwok, kwokStages: tools.kwokStages },
+            binaries: {
+              etcd: tools.etcd,
+              kubeBinDir: tools.kubeBinDir,
+              kwok: tools.kwok,
+              kwokStages: tools.kwokStages,
+            },
             stateDir,
             crdDir: resolve(projectRoot, '../shared/crds'),
             rbacDir: join(projectRoot, 'deploy/rbac'),

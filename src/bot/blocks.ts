@@ -21,8 +21,14 @@ const stateLine: Record<RequestState, string> = {
   cancelled: ':heavy_minus_sign: Cancelled',
 };
 
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } });
-const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }] });
+const section = (text: string): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: truncate(text, 3000) },
+});
+const context = (text: string): Block => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }],
+});
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -44,11 +50,15 @@ export function requestCard(record: RequestRecord): SlackMessage {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Requested by*\n<@${record.requester.slackId}>` },
-        { type: 'mrkdwn', text: `*Cluster*\n${record.cluster.name} (${record.cluster.type}, ${record.cluster.region})` },
+        {
+          type: 'mrkdwn',
+          text: `*Cluster*\n${record.cluster.name} (${record.cluster.type}, ${record.cluster.region})`,
+        },
       ],
     },
   ];
-  if (record.state === 'succeeded' && record.result) blocks.push(section(escapeMrkdwn(record.result.summary)));
+  if (record.state === 'succeeded' && record.result)
+    blocks.push(section(escapeMrkdwn(record.result.summary)));
   if (record.state === 'failed' && record.error) blocks.push(section(`*Why:* ${escapeMrkdwn(record.error)}`));
   if (record.state === 'awaiting_approval') {
     const approval = record.decision.approval;
@@ -81,13 +91,18 @@ export function usageMessage(problems: string[], usage: string | null): SlackMes
   const usageText = usage ? `\nUsage: \`${usage}\`` : '\nTry `/n3r help`.';
   return {
     text: `${problems.join('; ')}.${usage ? ` Usage: ${usage}` : ' Try /n3r help.'}`,
-    blocks: [section(`:warning: That did not work:\n${lines.join('\n')}${usageText}`), context('Nothing was changed.')],
+    blocks: [
+      section(`:warning: That did not work:\n${lines.join('\n')}${usageText}`),
+      context('Nothing was changed.'),
+    ],
   };
 }
 
 export function helpMessage(topic: string | null): SlackMessage {
   const matching: readonly AnyRequestKind[] =
-    topic === null ? allKinds : allKinds.filter((k) => k.id === topic || k.command.join(' ') === topic || k.command[0] === topic);
+    topic === null
+      ? allKinds
+      : allKinds.filter((k) => k.id === topic || k.command.join(' ') === topic || k.command[0] === topic);
   if (matching.length === 0) return usageMessage([`no help for '${topic}'`], null);
   const lines = matching.map((k) => `*${k.id}* — ${k.summary}\n\`${k.usage}\``);
   return { text: matching.map((k) => k.usage).join('\n'), blocks: [section(lines.join('\n\n'))] };

@@ -27,11 +27,13 @@ export function parseCommand(text: string): ParsedCommand {
   if (first === undefined || first === 'help') return { type: 'help', topic: second ?? null };
 
   const resources = new Set(allKinds.map((k) => k.command[0]));
-  if (!resources.has(first)) return { type: 'usage-error', problem: `unknown command '${first}'`, usage: null };
+  if (!resources.has(first))
+    return { type: 'usage-error', problem: `unknown command '${first}'`, usage: null };
   const kind = second === undefined ? undefined : findKindByCommand(first, second);
   if (!kind) {
     const verbs = allKinds.filter((k) => k.command[0] === first).map((k) => k.command[1]);
-    const problem = second === undefined ? `'${first}' needs a subcommand` : `unknown subcommand '${first} ${second}'`;
+    const problem =
+      second === undefined ? `'${first}' needs a subcommand` : `unknown subcommand '${first} ${second}'`;
     return { type: 'usage-error', problem: `${problem} (one of: ${verbs.join(', ')})`, usage: null };
   }
 
@@ -54,15 +56,21 @@ export function parseCommand(text: string): ParsedCommand {
       value = next;
       i++;
     }
-    if (!/^[a-z][a-z0-9-]*$/.test(name)) return { type: 'usage-error', problem: `'${token}' is not a flag`, usage: kind.usage };
-    if (Object.hasOwn(rawParams, name)) return { type: 'usage-error', problem: `--${name} is given twice`, usage: kind.usage };
+    if (!/^[a-z][a-z0-9-]*$/.test(name))
+      return { type: 'usage-error', problem: `'${token}' is not a flag`, usage: kind.usage };
+    if (Object.hasOwn(rawParams, name))
+      return { type: 'usage-error', problem: `--${name} is given twice`, usage: kind.usage };
     if (!optionNames(kind).includes(name) || kind.positional.includes(name)) {
       return { type: 'usage-error', problem: `unknown option --${name}`, usage: kind.usage };
     }
     rawParams[name] = value;
   }
   if (positional.length > kind.positional.length) {
-    return { type: 'usage-error', problem: `unexpected argument '${positional[kind.positional.length]}'`, usage: kind.usage };
+    return {
+      type: 'usage-error',
+      problem: `unexpected argument '${positional[kind.positional.length]}'`,
+      usage: kind.usage,
+    };
   }
   for (const [index, name] of kind.positional.entries()) {
     const value = positional[index];

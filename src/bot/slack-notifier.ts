@@ -19,7 +19,11 @@ export class SlackNotifier implements Notifier {
       await this.postCard(record);
       return;
     }
-    await this.client.chat.update({ channel: record.card.channel, ts: record.card.ts, ...requestCard(record) });
+    await this.client.chat.update({
+      channel: record.card.channel,
+      ts: record.card.ts,
+      ...requestCard(record),
+    });
   }
 
   async replyInThread(record: RequestRecord, text: string): Promise<void> {

@@ -32,7 +32,11 @@ const registrySchema = z
   .strictObject({
     clusters: z.array(clusterSchema).min(1, 'must list at least one cluster'),
     /** Where approval prompts go, per cluster type. */
-    approverChannels: z.strictObject({ public: slackChannel, dedicated: slackChannel, stateful: slackChannel }),
+    approverChannels: z.strictObject({
+      public: slackChannel,
+      dedicated: slackChannel,
+      stateful: slackChannel,
+    }),
     onCall: z.strictObject({
       defaultChannel: slackChannel,
       teams: z.record(dnsLabel, slackChannel).default({}),
@@ -47,7 +51,11 @@ const registrySchema = z
     const seen = new Set<string>();
     registry.clusters.forEach((cluster, index) => {
       if (seen.has(cluster.name)) {
-        ctx.addIssue({ code: 'custom', path: ['clusters', index, 'name'], message: `duplicate cluster name '${cluster.name}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clusters', index, 'name'],
+          message: `duplicate cluster name '${cluster.name}'`,
+        });
       }
       seen.add(cluster.name);
     });
@@ -73,7 +81,9 @@ export function loadClusterRegistry(path: string): ClusterRegistry {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cluster registry ${path} cannot be read: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(`cluster registry ${path} cannot be read: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return parseClusterRegistry(text, path);
 }
@@ -84,7 +94,8 @@ export function findCluster(registry: ClusterRegistry, name: string): Cluster | 
 
 function formatProblems(source: string, problems: string[]): string {
   const noun = problems.length === 1 ? 'problem' : 'problems';
-  return [`cluster registry ${source} is invalid (${problems.length} ${noun}):`, ...problems.map((p) => `  - ${p}`)].join(
-    '\n',
-  );
+  return [
+    `cluster registry ${source} is invalid (${problems.length} ${noun}):`,
+    ...problems.map((p) => `  - ${p}`),
+  ].join('\n');
 }

@@ -17,7 +17,10 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and BullMQ queue, so several installations can share one Redis. @defaultValue n3r */
-  N3R_PREFIX: z.string().regex(/^[a-z0-9][-a-z0-9]*$/).default('n3r'),
+  N3R_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][-a-z0-9]*$/)
+    .default('n3r'),
   /** Path of the cluster registry YAML. */
   N3R_REGISTRY: z.string().min(1, 'must name the cluster registry file'),
   /** Directory holding one compiled policy bundle per cluster type. @defaultValue build/policies */

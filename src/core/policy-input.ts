@@ -14,7 +14,11 @@ export function buildPolicyInput(args: {
       id: args.id,
       kind: args.kind.id,
       params: args.kind.toPolicyParams(args.params),
-      requester: { slack_id: args.requester.slackId, email: args.requester.email, groups: args.requester.groups },
+      requester: {
+        slack_id: args.requester.slackId,
+        email: args.requester.email,
+        groups: args.requester.groups,
+      },
     },
     cluster: { name: args.cluster.name, type: args.cluster.type, region: args.cluster.region },
     approvals: [],

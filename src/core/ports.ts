@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { KindId, ParamsOf } from '../requests/registry.js';
 import type { Decision, PolicyInput } from './decision.js';
-import type { ExecutionResult, MessageRef, RequestRecord, RequestState, Requester } from './request.js';
+import type { ExecutionResult, MessageRef, Requester, RequestRecord, RequestState } from './request.js';
 
 export interface PolicyEngine {
   /** Evaluates synchronously; an engine failure is a denial, never a throw and never an allow. */

@@ -14,7 +14,13 @@ export const requestStates = [
 ] as const;
 export type RequestState = (typeof requestStates)[number];
 
-export const terminalStates: ReadonlySet<RequestState> = new Set(['succeeded', 'failed', 'rejected', 'expired', 'cancelled']);
+export const terminalStates: ReadonlySet<RequestState> = new Set([
+  'succeeded',
+  'failed',
+  'rejected',
+  'expired',
+  'cancelled',
+]);
 
 /** A person as the platform knows them: Slack id, e-mail and platform groups. */
 export interface Requester {

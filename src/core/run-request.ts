@@ -42,7 +42,13 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
   const params = kind.params.parse(running.params);
   const decision = deps.policy.decide(
     running.cluster.type,
-    buildPolicyInput({ id: running.id, kind, params, requester: running.requester, cluster: running.cluster }),
+    buildPolicyInput({
+      id: running.id,
+      kind,
+      params,
+      requester: running.requester,
+      cluster: running.cluster,
+    }),
   );
   if (!decision.allow) {
     const reasons = decision.deny.map((d) => `${d.message} [${d.rule}]`);
@@ -65,7 +71,10 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
     return 'succeeded';
   } catch (error) {
     const appError = toAppError(error);
-    log.warn({ err: appError, attempt: run.attempt, willRetry: run.willRetry && appError.retryable }, 'job failed');
+    log.warn(
+      { err: appError, attempt: run.attempt, willRetry: run.willRetry && appError.retryable },
+      'job failed',
+    );
     if (run.willRetry && appError.retryable) throw appError;
     const failed = await deps.store.transition(running.id, ['running'], 'failed', {
       error: appError.userText ?? `${appError.code}: ${appError.message}`,

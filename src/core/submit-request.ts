@@ -44,13 +44,21 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
   const cluster = findCluster(deps.registry, params.cluster);
   if (!cluster) {
     const known = deps.registry.clusters.map((c) => c.name).join(', ');
-    return { outcome: 'invalid', problems: [`cluster: unknown cluster '${params.cluster}' (known: ${known})`] };
+    return {
+      outcome: 'invalid',
+      problems: [`cluster: unknown cluster '${params.cluster}' (known: ${known})`],
+    };
   }
 
   const requester = await deps.identity.resolve(ask.slackUserId);
   const id = newRequestId();
   const clusterRef = { name: cluster.name, type: cluster.type, region: cluster.region };
-  const log = deps.log.child({ requestId: id, kind: ask.kind.id, cluster: cluster.name, slackUserId: ask.slackUserId });
+  const log = deps.log.child({
+    requestId: id,
+    kind: ask.kind.id,
+    cluster: cluster.name,
+    slackUserId: ask.slackUserId,
+  });
   const description = ask.kind.describe(params);
 
   const decision = deps.policy.decide(
@@ -63,7 +71,10 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     return {
       outcome: 'denied',
       description,
-      decision: { ...decision, deny: [{ rule: 'engine.no_allow', message: 'the policy did not allow this request' }] },
+      decision: {
+        ...decision,
+        deny: [{ rule: 'engine.no_allow', message: 'the policy did not allow this request' }],
+      },
     };
   }
 
@@ -100,7 +111,9 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
       await deps.queue.enqueue(record);
     } catch (error) {
       // Marked failed so that a job that did get queued finds it terminal and does nothing.
-      const failed = await deps.store.transition(id, ['queued'], 'failed', { error: 'the job queue could not be reached' });
+      const failed = await deps.store.transition(id, ['queued'], 'failed', {
+        error: 'the job queue could not be reached',
+      });
       if (failed) await deps.notifier.updateCard(failed).catch(() => undefined);
       throw error;
     }

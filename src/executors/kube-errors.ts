@@ -20,10 +20,18 @@ export function fromKubeError(error: unknown, what: string): AppError {
   if (error instanceof ApiException) {
     const code = error.code;
     const message = statusMessage(error.body) || `HTTP ${code}`;
-    if (code === 404) return new AppError('NOT_FOUND', `${what}: ${message}`, { cause: error, userText: `${what}: not found` });
-    if (code === 409) return new AppError('CONFLICT', `${what}: ${message}`, { cause: error, retryable: true });
+    if (code === 404)
+      return new AppError('NOT_FOUND', `${what}: ${message}`, {
+        cause: error,
+        userText: `${what}: not found`,
+      });
+    if (code === 409)
+      return new AppError('CONFLICT', `${what}: ${message}`, { cause: error, retryable: true });
     if (code === 400 || code === 422) {
-      return new AppError('INVALID_INPUT', `${what}: ${message}`, { cause: error, userText: `${what} was refused by the cluster: ${message}` });
+      return new AppError('INVALID_INPUT', `${what}: ${message}`, {
+        cause: error,
+        userText: `${what} was refused by the cluster: ${message}`,
+      });
     }
     if (code === 401 || code === 403) {
       return new AppError('CONFIG', `${what}: ${message}`, {

@@ -1,8 +1,8 @@
 import {
   HttpMethod,
   type KubeConfig,
-  KubernetesObjectApi,
   type KubernetesObject,
+  KubernetesObjectApi,
   PatchStrategy,
   type ResponseContext,
 } from '@kubernetes/client-node';
@@ -55,7 +55,9 @@ export class RawObjectApi extends KubernetesObjectApi {
     }
   }
 
-  protected override async processResponse<T extends KubernetesObject>(response: ResponseContext): Promise<T> {
+  protected override async processResponse<T extends KubernetesObject>(
+    response: ResponseContext,
+  ): Promise<T> {
     if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) {
       return JSON.parse(await response.body.text()) as T;
     }

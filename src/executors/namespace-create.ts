@@ -97,7 +97,10 @@ export function namespaceCreateExecutor(kube: KubeClients): Executor<'namespace.
       });
     const owner = existing?.metadata?.annotations?.[requestIdAnnotation];
     if (existing && owner !== record.id) {
-      const by = existing.metadata?.labels?.[managedByLabel] === 'n3r' && owner ? `request ${owner}` : 'someone outside n3r';
+      const by =
+        existing.metadata?.labels?.[managedByLabel] === 'n3r' && owner
+          ? `request ${owner}`
+          : 'someone outside n3r';
       throw new AppError('CONFLICT', `namespace ${params.name} exists (created by ${by})`, {
         userText: `namespace ${params.name} already exists on ${record.cluster.name} (created by ${by}); nothing was changed`,
       });
@@ -106,6 +109,12 @@ export function namespaceCreateExecutor(kube: KubeClients): Executor<'namespace.
     const applied: string[] = [];
     for (const object of namespaceObjects(record, params)) {
       const name = `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
+      // A dry run cannot place objects in a namespace that does not exist yet: the apiserver refuses
+      // them (NamespaceLifecycle), so they are listed as coming with the namespace, unvalidated.
+      if (dryRun && !existing && object.metadata?.namespace) {
+        applied.push(`${name} (with the namespace; validated when it exists)`);
+        continue;
+      }
       await api.apply(object, { fieldManager, dryRun }).catch((error: unknown) => {
         throw fromKubeError(error, `applying ${name}`);
       });

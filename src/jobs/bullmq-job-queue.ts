@@ -25,7 +25,10 @@ export class BullmqJobQueue implements JobQueue {
   queueFor(cluster: string): Queue<JobData> {
     let queue = this.#queues.get(cluster);
     if (!queue) {
-      queue = new Queue<JobData>(clusterQueueName(cluster), { connection: this.connection, prefix: bullPrefix(this.prefix) });
+      queue = new Queue<JobData>(clusterQueueName(cluster), {
+        connection: this.connection,
+        prefix: bullPrefix(this.prefix),
+      });
       this.#queues.set(cluster, queue);
     }
     return queue;

@@ -31,7 +31,8 @@ export function startWorkers(
             signal: signal ?? new AbortController().signal,
           });
         } catch (error) {
-          if (error instanceof AppError && !error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
+          if (error instanceof AppError && !error.retryable)
+            throw new UnrecoverableError(`${error.code}: ${error.message}`);
           throw error;
         }
       },
@@ -45,7 +46,9 @@ export function startWorkers(
       deps.log.warn({ jobId: job?.id, cluster: cluster.name, err: error.message }, 'job attempt failed'),
     );
     worker.on('stalled', (jobId) => deps.log.warn({ jobId, cluster: cluster.name }, 'job stalled'));
-    worker.on('error', (error) => deps.log.error({ cluster: cluster.name, err: error.message }, 'worker error'));
+    worker.on('error', (error) =>
+      deps.log.error({ cluster: cluster.name, err: error.message }, 'worker error'),
+    );
     return worker;
   });
   return {

@@ -31,20 +31,29 @@ export class OpaPolicyEngine implements PolicyEngine {
 
     const text = JSON.stringify(input);
     if (Buffer.byteLength(text) > maxInputBytes) {
-      return failClosed(bundle.revision, `the request is too large to evaluate (over ${maxInputBytes} bytes)`);
+      return failClosed(
+        bundle.revision,
+        `the request is too large to evaluate (over ${maxInputBytes} bytes)`,
+      );
     }
     let raw: unknown;
     try {
       const results = bundle.policy.evaluate(input, `n3r/${clusterType}/decision`) as { result?: unknown }[];
       raw = results[0]?.result;
     } catch (error) {
-      this.log.error({ clusterType, revision: bundle.revision, err: describe(error) }, 'policy evaluation failed');
+      this.log.error(
+        { clusterType, revision: bundle.revision, err: describe(error) },
+        'policy evaluation failed',
+      );
       return failClosed(bundle.revision, 'the policy engine failed while evaluating this request');
     }
     if (raw === undefined) return failClosed(bundle.revision, 'the policy gave no decision for this request');
     const parsed = rawDecisionSchema.safeParse(raw);
     if (!parsed.success) {
-      this.log.error({ clusterType, revision: bundle.revision, issues: parsed.error.issues }, 'malformed decision');
+      this.log.error(
+        { clusterType, revision: bundle.revision, issues: parsed.error.issues },
+        'malformed decision',
+      );
       return failClosed(bundle.revision, 'the policy gave a malformed decision');
     }
     const d = parsed.data;

@@ -25,7 +25,9 @@ export async function loadPolicyBundle(dir: string, clusterType: string): Promis
     policy.setData(JSON.parse(data) as object);
     return { clusterType, revision, policy };
   } catch (error) {
-    throw new AppError('POLICY_ENGINE', `policy bundle ${base} cannot be loaded: ${describe(error)}`, { cause: error });
+    throw new AppError('POLICY_ENGINE', `policy bundle ${base} cannot be loaded: ${describe(error)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -68,7 +68,9 @@ export class RedisRequestStore implements RequestStore {
     patch: Patch = {},
   ): Promise<RequestRecord | null> {
     return this.update(id, (record) =>
-      from.includes(record.state) ? { ...record, ...patch, state: to, updatedAt: this.now().toISOString() } : null,
+      from.includes(record.state)
+        ? { ...record, ...patch, state: to, updatedAt: this.now().toISOString() }
+        : null,
     );
   }
 
@@ -76,7 +78,10 @@ export class RedisRequestStore implements RequestStore {
     await this.update(id, (record) => ({ ...record, card }));
   }
 
-  private async update(id: string, change: (record: RequestRecord) => RequestRecord | null): Promise<RequestRecord | null> {
+  private async update(
+    id: string,
+    change: (record: RequestRecord) => RequestRecord | null,
+  ): Promise<RequestRecord | null> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const [version = null, raw = null] = await this.redis.hmget(this.key(id), 'version', 'json');
       if (version === null || raw === null) return null;

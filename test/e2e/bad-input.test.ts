@@ -16,7 +16,10 @@ describe('bad input from Slack', () => {
     const before = h.emulator.ephemerals.length;
     const delivery = await h.emulator.slashCommand({ text, user: people.requester, channel: channels.team });
     expect(delivery.status).toBe(200);
-    const answer = await h.emulator.waitFor('an ephemeral answer', () => h.emulator.ephemerals.slice(before)[0]);
+    const answer = await h.emulator.waitFor(
+      'an ephemeral answer',
+      () => h.emulator.ephemerals.slice(before)[0],
+    );
     expect(answer.user).toBe(people.requester);
     return answer;
   }
@@ -25,7 +28,10 @@ describe('bad input from Slack', () => {
     expect(await h.redis.keys(`${h.prefix}:*`)).toEqual([]);
     expect(await h.jobCount()).toBe(0);
     expect(h.emulator.channelMessages(channels.team)).toEqual([]);
-    if (namespace) expect(await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })).toBeNull();
+    if (namespace)
+      expect(
+        await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
+      ).toBeNull();
   }
 
   it('answers an unknown subcommand with the subcommands there are', async () => {
@@ -61,13 +67,17 @@ describe('bad input from Slack', () => {
   it('answers an unknown cluster with the clusters there are', async () => {
     const name = `team-a-x-${uniqueSuffix()}`;
     const answer = await ask(`ns create ${name} --cluster nowhere-1 --team team-a`);
-    expect(answer.text).toContain("unknown cluster 'nowhere-1' (known: pub-local-a, ded-local-a, sta-local-a)");
+    expect(answer.text).toContain(
+      "unknown cluster 'nowhere-1' (known: pub-local-a, ded-local-a, sta-local-a)",
+    );
     await expectNothingChanged(name);
   });
 
   it('answers an unknown option and a malformed quantity', async () => {
     const name = `team-a-x-${uniqueSuffix()}`;
-    expect((await ask(`ns create ${name} --cluster pub-local-a --team team-a --gpu 1`)).text).toContain('unknown option --gpu');
+    expect((await ask(`ns create ${name} --cluster pub-local-a --team team-a --gpu 1`)).text).toContain(
+      'unknown option --gpu',
+    );
     expect((await ask(`ns create ${name} --cluster pub-local-a --team team-a --cpu lots`)).text).toContain(
       'cpu: must be a CPU quantity',
     );
@@ -77,16 +87,24 @@ describe('bad input from Slack', () => {
   it('lists every reason the policy denies, with the rule that gave it', async () => {
     const answer = await ask('ns create web --cluster pub-local-a --team team-b --cpu 64');
     expect(answer.via).toBe('chat.postEphemeral');
-    expect(answer.text).toContain("namespace name must start with the team prefix 'team-b-' [namespace.name.team_prefix]");
+    expect(answer.text).toContain(
+      "namespace name must start with the team prefix 'team-b-' [namespace.name.team_prefix]",
+    );
     expect(answer.text).toContain("you are not a member of team 'team-b' [namespace.requester.team]");
-    expect(answer.text).toContain('cpu quota 64 cores is above the ceiling of 8 cores on public clusters [namespace.quota.cpu]');
+    expect(answer.text).toContain(
+      'cpu quota 64 cores is above the ceiling of 8 cores on public clusters [namespace.quota.cpu]',
+    );
     await expectNothingChanged('web');
   });
 
   it('denies a requester outside the team', async () => {
     const name = `team-a-x-${uniqueSuffix()}`;
     const before = h.emulator.ephemerals.length;
-    await h.emulator.slashCommand({ text: `ns create ${name} --cluster pub-local-a --team team-a`, user: people.outsider, channel: channels.team });
+    await h.emulator.slashCommand({
+      text: `ns create ${name} --cluster pub-local-a --team team-a`,
+      user: people.outsider,
+      channel: channels.team,
+    });
     const answer = await h.emulator.waitFor('the denial', () => h.emulator.ephemerals.slice(before)[0]);
     expect(answer.user).toBe(people.outsider);
     expect(answer.text).toContain('[namespace.requester.team]');
@@ -96,10 +114,19 @@ describe('bad input from Slack', () => {
   it('rejects a delivery with a forged signature and records nothing', async () => {
     const name = `team-a-x-${uniqueSuffix()}`;
     const callsBefore = h.emulator.calls.length;
-    const body = new URLSearchParams({ command: '/n3r', text: `ns create ${name} --cluster pub-local-a --team team-a`, user_id: people.requester, channel_id: channels.team }).toString();
-    const forged = await h.emulator.deliver(body, 'application/x-www-form-urlencoded', { signature: `v0=${'0'.repeat(64)}` });
+    const body = new URLSearchParams({
+      command: '/n3r',
+      text: `ns create ${name} --cluster pub-local-a --team team-a`,
+      user_id: people.requester,
+      channel_id: channels.team,
+    }).toString();
+    const forged = await h.emulator.deliver(body, 'application/x-www-form-urlencoded', {
+      signature: `v0=${'0'.repeat(64)}`,
+    });
     expect(forged.status).toBe(401);
-    const stale = await h.emulator.deliver(body, 'application/x-www-form-urlencoded', { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const stale = await h.emulator.deliver(body, 'application/x-www-form-urlencoded', {
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
     expect(stale.status).toBe(401);
     expect(h.emulator.calls.slice(callsBefore)).toEqual([]);
     await expectNothingChanged(name);

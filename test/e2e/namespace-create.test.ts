@@ -3,6 +3,7 @@ import type { RequestRecord } from '../../src/core/request.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 import { channels, people } from '../support/local-workspace.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: objects read back from the apiserver are asserted field by field
 type Obj = Record<string, any>;
 
 describe('namespace.create: from a Slack command to objects in the cluster and back', () => {
@@ -30,7 +31,11 @@ describe('namespace.create: from a Slack command to objects in the cluster and b
     expect(requestId).toBeDefined();
     // The card was posted once and redrawn in place through the request's life.
     expect(h.emulator.channelMessages(channels.team).filter((m) => m.text.includes(name))).toHaveLength(1);
-    expect(card.history.map((v) => /Queued|Running|Done/.exec(v.text)?.[0])).toEqual(['Queued', 'Running', 'Done']);
+    expect(card.history.map((v) => /Queued|Running|Done/.exec(v.text)?.[0])).toEqual([
+      'Queued',
+      'Running',
+      'Done',
+    ]);
 
     const ns = (await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) as Obj;
     expect(ns.metadata.labels).toMatchObject({
@@ -38,22 +43,38 @@ describe('namespace.create: from a Slack command to objects in the cluster and b
       'n3r.io/team': 'team-a',
       'n3r.io/cluster-type': 'public',
     });
-    expect(ns.metadata.annotations).toMatchObject({ 'n3r.io/request-id': requestId, 'n3r.io/requester': 'alice@n3r.example' });
-    expect(ns.metadata.managedFields.map((f: Obj) => [f.manager, f.operation])).toContainEqual(['n3r', 'Apply']);
+    expect(ns.metadata.annotations).toMatchObject({
+      'n3r.io/request-id': requestId,
+      'n3r.io/requester': 'alice@n3r.example',
+    });
+    expect(ns.metadata.managedFields.map((f: Obj) => [f.manager, f.operation])).toContainEqual([
+      'n3r',
+      'Apply',
+    ]);
 
     const read = (apiVersion: string, kind: string, objectName: string) =>
       h.admin.get({ apiVersion, kind, metadata: { name: objectName, namespace: name } }) as Promise<Obj>;
     const quota = await read('v1', 'ResourceQuota', 'n3r-quota');
-    expect(quota.spec.hard).toEqual({ 'limits.cpu': '2', 'limits.memory': '4Gi', 'requests.cpu': '2', 'requests.memory': '4Gi' });
+    expect(quota.spec.hard).toEqual({
+      'limits.cpu': '2',
+      'limits.memory': '4Gi',
+      'requests.cpu': '2',
+      'requests.memory': '4Gi',
+    });
     const limits = await read('v1', 'LimitRange', 'n3r-defaults');
-    expect(limits.spec.limits[0]).toMatchObject({ type: 'Container', default: { cpu: '500m', memory: '512Mi' } });
+    expect(limits.spec.limits[0]).toMatchObject({
+      type: 'Container',
+      default: { cpu: '500m', memory: '512Mi' },
+    });
     const policy = await read('networking.k8s.io/v1', 'NetworkPolicy', 'n3r-default-deny');
     expect(policy.spec.podSelector).toEqual({});
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.ingress).toBeUndefined();
     const binding = await read('rbac.authorization.k8s.io/v1', 'RoleBinding', 'n3r-team-edit');
     expect(binding.roleRef).toMatchObject({ kind: 'ClusterRole', name: 'edit' });
-    expect(binding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-a' }]);
+    expect(binding.subjects).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-a' },
+    ]);
     for (const object of [quota, limits, policy, binding]) {
       expect(object.metadata.annotations['n3r.io/request-id']).toBe(requestId);
     }
@@ -63,8 +84,14 @@ describe('namespace.create: from a Slack command to objects in the cluster and b
     expect(replies[0]?.text).toContain(`namespace ${name} created on pub-local-a for team-a`);
     expect(replies[0]?.text).toContain(`NetworkPolicy ${name}/n3r-default-deny`);
 
-    const record = JSON.parse((await h.redis.hget(`${h.prefix}:request:${requestId}`, 'json')) ?? 'null') as RequestRecord;
-    expect(record).toMatchObject({ state: 'succeeded', kind: 'namespace.create', requester: { groups: ['team-a'] } });
+    const record = JSON.parse(
+      (await h.redis.hget(`${h.prefix}:request:${requestId}`, 'json')) ?? 'null',
+    ) as RequestRecord;
+    expect(record).toMatchObject({
+      state: 'succeeded',
+      kind: 'namespace.create',
+      requester: { groups: ['team-a'] },
+    });
     const trail = await h.redis.xrange(`${h.prefix}:audit:${requestId}`, '-', '+');
     expect(trail.map(([, fields]) => fields[1])).toEqual(['queued', 'running', 'succeeded']);
   });

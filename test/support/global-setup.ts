@@ -25,9 +25,11 @@ declare module 'vitest' {
 /** Builds the policy bundles and starts Redis and the control plane once for all integration suites. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const policyDir = join(projectRoot, 'build/policies');
-  await run('bash', [join(projectRoot, 'scripts/build-policies.sh'), policyDir]).catch((error: { stderr?: string }) => {
-    throw new Error(`the policy bundles did not build:\n${error.stderr ?? String(error)}`);
-  });
+  await run('bash', [join(projectRoot, 'scripts/build-policies.sh'), policyDir]).catch(
+    (error: { stderr?: string }) => {
+      throw new Error(`the policy bundles did not build:\n${error.stderr ?? String(error)}`);
+    },
+  );
   const stack = await startLocalStack();
   const controlPlane = stack.controlPlane;
   if (!controlPlane) throw new Error('the local stack started without its control plane');

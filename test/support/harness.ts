@@ -1,19 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { projectRoot } from '../../scripts/local-stack/stack.js';
 import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { BullmqJobQueue } from '../../src/jobs/bullmq-job-queue.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningN3r, startN3r } from '../../src/start-n3r.js';
+import { localRegistryPath } from './local-paths.js';
 import { localWorkspace } from './local-workspace.js';
 import { SlackEmulator } from './slack-emulator.js';
-
-export const localRegistryPath = join(projectRoot, 'config/local/registry.yaml');
 
 export interface Harness {
   emulator: SlackEmulator;
@@ -51,7 +48,7 @@ export async function startHarness(): Promise<Harness> {
     N3R_REGISTRY: localRegistryPath,
     N3R_POLICY_DIR: stack.policyDir,
     KUBECONFIG: stack.executorKubeconfig,
-    LOG_LEVEL: process.env['N3R_TEST_LOG_LEVEL'] ?? 'silent',
+    LOG_LEVEL: process.env.N3R_TEST_LOG_LEVEL ?? 'silent',
   });
   const log = createLogger({ level: settings.logLevel, role: 'test' });
   const n3r = await startN3r(settings, loadClusterRegistry(localRegistryPath), log);

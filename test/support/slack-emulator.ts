@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { checkBlocks, checkMessageText } from './block-kit-limits.js';
-import { loadRequiredArguments } from './slack-spec.js';
 import { slackSignature } from './slack-signing.js';
+import { loadRequiredArguments } from './slack-spec.js';
 
 export interface EmulatedUser {
   id: string;
@@ -68,7 +68,10 @@ export class SlackEmulator {
 
   readonly #server: Server;
   readonly #required = loadRequiredArguments(specPath);
-  readonly #responseUrls = new Map<string, { channel: string; user: string; uses: number; expiresAt: number }>();
+  readonly #responseUrls = new Map<
+    string,
+    { channel: string; user: string; uses: number; expiresAt: number }
+  >();
   readonly #waiters = new Set<() => void>();
   #tsCounter = 0;
 
@@ -103,13 +106,23 @@ export class SlackEmulator {
   // ---------------------------------------------------------------- deliveries to the app
 
   /** Sends a slash command the way Slack does: form-encoded, signed, with a response_url and trigger_id. */
-  async slashCommand(args: { text: string; user: string; channel: string; command?: string }): Promise<Delivery> {
+  async slashCommand(args: {
+    text: string;
+    user: string;
+    channel: string;
+    command?: string;
+  }): Promise<Delivery> {
     const user = this.user(args.user);
     const channel = this.workspace.channels.find((c) => c.id === args.channel);
     if (!channel) throw new Error(`emulator: unknown channel ${args.channel}`);
     const responseId = randomBytes(8).toString('hex');
     // Slack: a response_url takes up to five responses within 30 minutes.
-    this.#responseUrls.set(responseId, { channel: channel.id, user: user.id, uses: 0, expiresAt: Date.now() + 30 * 60_000 });
+    this.#responseUrls.set(responseId, {
+      channel: channel.id,
+      user: user.id,
+      uses: 0,
+      expiresAt: Date.now() + 30 * 60_000,
+    });
     const form = new URLSearchParams({
       token: 'deprecated-verification-token',
       team_id: this.workspace.teamId,
@@ -129,7 +142,13 @@ export class SlackEmulator {
     if (delivery.status === 200 && delivery.body) {
       const body = JSON.parse(delivery.body) as { text?: string; blocks?: unknown[]; response_type?: string };
       if (body.response_type !== 'in_channel') {
-        this.ephemerals.push({ channel: channel.id, user: user.id, text: body.text ?? '', blocks: body.blocks ?? [], via: 'ack' });
+        this.ephemerals.push({
+          channel: channel.id,
+          user: user.id,
+          text: body.text ?? '',
+          blocks: body.blocks ?? [],
+          via: 'ack',
+        });
         this.notify();
       }
     }
@@ -153,7 +172,12 @@ export class SlackEmulator {
       headers['x-slack-retry-num'] = String(sign.retryNum);
       headers['x-slack-retry-reason'] = 'http_timeout';
     }
-    const response = await fetch(this.appUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(this.appUrl, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
     return { status: response.status, body: await response.text() };
   }
 
@@ -209,7 +233,7 @@ export class SlackEmulator {
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
       const method = url.pathname.slice('/api/'.length);
       const args = parseArgs(raw, req.headers['content-type'] ?? '');
-      const token = bearer(req.headers.authorization) ?? (typeof args['token'] === 'string' ? args['token'] : null);
+      const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : null);
       const response = this.webApi(method, args, token);
       this.calls.push({ method, args, response });
       this.notify();
@@ -229,7 +253,13 @@ export class SlackEmulator {
     }
     target.uses++;
     const body = JSON.parse(raw) as { text?: string; blocks?: unknown[] };
-    this.ephemerals.push({ channel: target.channel, user: target.user, text: body.text ?? '', blocks: body.blocks ?? [], via: 'response_url' });
+    this.ephemerals.push({
+      channel: target.channel,
+      user: target.user,
+      text: body.text ?? '',
+      blocks: body.blocks ?? [],
+      via: 'response_url',
+    });
     this.notify();
     res.writeHead(200).end('ok');
   }
@@ -242,14 +272,22 @@ export class SlackEmulator {
       return json(res, 200, { delivery });
     }
     if (method === 'GET' && url.pathname === '/_emulator/state') {
-      return json(res, 200, { workspace: this.workspace, messages: this.messages, ephemerals: this.ephemerals });
+      return json(res, 200, {
+        workspace: this.workspace,
+        messages: this.messages,
+        ephemerals: this.ephemerals,
+      });
     }
     res.writeHead(404).end('not found');
   }
 
   // ---------------------------------------------------------------- Web API
 
-  private webApi(method: string, args: Record<string, unknown>, token: string | null): Record<string, unknown> {
+  private webApi(
+    method: string,
+    args: Record<string, unknown>,
+    token: string | null,
+  ): Record<string, unknown> {
     const required = this.#required.get(method);
     const handler = this.handlers[method];
     if (!handler) return { ok: false, error: 'unknown_method' };
@@ -278,66 +316,90 @@ export class SlackEmulator {
       is_enterprise_install: false,
     }),
     'chat.postMessage': (args) => {
-      const channel = String(args['channel']);
+      const channel = String(args.channel);
       const problem = this.messageProblem(channel, args);
       if (problem) return problem;
-      const threadTs = typeof args['thread_ts'] === 'string' ? args['thread_ts'] : null;
+      const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : null;
       if (threadTs !== null && !this.messages.some((m) => m.channel === channel && m.ts === threadTs)) {
         return { ok: false, error: 'thread_not_found' };
       }
       const message = this.store(channel, threadTs, args);
-      return { ok: true, channel, ts: message.ts, message: { type: 'message', text: message.text, ts: message.ts } };
+      return {
+        ok: true,
+        channel,
+        ts: message.ts,
+        message: { type: 'message', text: message.text, ts: message.ts },
+      };
     },
     'chat.update': (args) => {
-      const channel = String(args['channel']);
+      const channel = String(args.channel);
       const problem = this.messageProblem(channel, args);
       if (problem) return problem;
-      const message = this.messages.find((m) => m.channel === channel && m.ts === args['ts']);
+      const message = this.messages.find((m) => m.channel === channel && m.ts === args.ts);
       if (!message) return { ok: false, error: 'message_not_found' };
-      message.text = String(args['text'] ?? '');
-      message.blocks = parseBlocks(args['blocks']) ?? [];
+      message.text = String(args.text ?? '');
+      message.blocks = parseBlocks(args.blocks) ?? [];
       message.history.push({ text: message.text, blocks: message.blocks });
       return { ok: true, channel, ts: message.ts, text: message.text };
     },
     'chat.postEphemeral': (args) => {
-      const channel = String(args['channel']);
+      const channel = String(args.channel);
       const problem = this.messageProblem(channel, args);
       if (problem) return problem;
-      const user = this.workspace.users.find((u) => u.id === args['user']);
+      const user = this.workspace.users.find((u) => u.id === args.user);
       if (!user) return { ok: false, error: 'user_not_found' };
       this.ephemerals.push({
         channel,
         user: user.id,
-        text: String(args['text'] ?? ''),
-        blocks: parseBlocks(args['blocks']) ?? [],
+        text: String(args.text ?? ''),
+        blocks: parseBlocks(args.blocks) ?? [],
         via: 'chat.postEphemeral',
       });
       return { ok: true, message_ts: this.nextTs() };
     },
     'users.info': (args) => {
-      const user = this.workspace.users.find((u) => u.id === args['user']);
+      const user = this.workspace.users.find((u) => u.id === args.user);
       if (!user) return { ok: false, error: 'user_not_found' };
-      return { ok: true, user: { id: user.id, name: user.name, team_id: this.workspace.teamId, profile: { email: user.email, real_name: user.name } } };
+      return {
+        ok: true,
+        user: {
+          id: user.id,
+          name: user.name,
+          team_id: this.workspace.teamId,
+          profile: { email: user.email, real_name: user.name },
+        },
+      };
     },
     'usergroups.users.list': (args) => {
-      const group = this.workspace.usergroups.find((g) => g.id === args['usergroup']);
+      const group = this.workspace.usergroups.find((g) => g.id === args.usergroup);
       if (!group) return { ok: false, error: 'no_such_subteam' };
       return { ok: true, users: group.users };
     },
   };
 
   private messageProblem(channel: string, args: Record<string, unknown>): Record<string, unknown> | null {
-    if (!this.workspace.channels.some((c) => c.id === channel)) return { ok: false, error: 'channel_not_found' };
-    const blocks = parseBlocks(args['blocks']);
-    if (blocks === undefined && (typeof args['text'] !== 'string' || args['text'] === '')) return { ok: false, error: 'no_text' };
-    const problem = checkBlocks(blocks, 50) ?? checkMessageText(args['text']);
-    return problem ? { ok: false, error: problem.error, response_metadata: { messages: [`[ERROR] ${problem.message}`] } } : null;
+    if (!this.workspace.channels.some((c) => c.id === channel))
+      return { ok: false, error: 'channel_not_found' };
+    const blocks = parseBlocks(args.blocks);
+    if (blocks === undefined && (typeof args.text !== 'string' || args.text === ''))
+      return { ok: false, error: 'no_text' };
+    const problem = checkBlocks(blocks, 50) ?? checkMessageText(args.text);
+    return problem
+      ? { ok: false, error: problem.error, response_metadata: { messages: [`[ERROR] ${problem.message}`] } }
+      : null;
   }
 
   private store(channel: string, threadTs: string | null, args: Record<string, unknown>): StoredMessage {
-    const text = String(args['text'] ?? '');
-    const blocks = parseBlocks(args['blocks']) ?? [];
-    const message: StoredMessage = { channel, ts: this.nextTs(), threadTs, text, blocks, history: [{ text, blocks }] };
+    const text = String(args.text ?? '');
+    const blocks = parseBlocks(args.blocks) ?? [];
+    const message: StoredMessage = {
+      channel,
+      ts: this.nextTs(),
+      threadTs,
+      text,
+      blocks,
+      history: [{ text, blocks }],
+    };
     this.messages.push(message);
     return message;
   }
@@ -361,7 +423,8 @@ function parseBlocks(value: unknown): unknown[] | undefined {
 }
 
 function parseArgs(raw: string, contentType: string): Record<string, unknown> {
-  if (contentType.startsWith('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  if (contentType.startsWith('application/json'))
+    return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
   return Object.fromEntries(new URLSearchParams(raw));
 }
 

@@ -1,0 +1,86 @@
+// `npm run slack -- [--as <user>] [--channel <name>] "/n3r …"`: types a slash command into the local
+// workspace that `npm start` runs, then follows what the bot answers until the request settles.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { EmulatedWorkspace, EphemeralMessage, StoredMessage } from '../test/support/slack-emulator.js';
+import { projectRoot } from './local-stack/stack.js';
+
+interface State {
+  workspace: EmulatedWorkspace;
+  messages: StoredMessage[];
+  ephemerals: EphemeralMessage[];
+}
+
+const { values, positionals } = parseArgs({
+  options: { as: { type: 'string', default: 'alice' }, channel: { type: 'string', default: 'team-a' } },
+  allowPositionals: true,
+});
+const typed = positionals.join(' ').trim();
+if (!typed.startsWith('/n3r')) {
+  console.error('usage: npm run slack -- [--as alice|bob|carol|mallory] [--channel team-a] "/n3r <command>"');
+  process.exit(2);
+}
+
+let emulatorUrl: string;
+try {
+  emulatorUrl = (
+    JSON.parse(readFileSync(join(projectRoot, '.n3r/local.json'), 'utf8')) as { emulatorUrl: string }
+  ).emulatorUrl;
+} catch {
+  console.error('The local workspace is not running: start it with `npm start` in another terminal.');
+  process.exit(1);
+}
+
+const state = async (): Promise<State> =>
+  (await (await fetch(`${emulatorUrl}/_emulator/state`)).json()) as State;
+const before = await state().catch(() => {
+  console.error(`The local workspace at ${emulatorUrl} does not answer: is \`npm start\` still running?`);
+  process.exit(1);
+});
+const user = before.workspace.users.find((u) => u.name === values.as || u.id === values.as);
+const channel = before.workspace.channels.find((c) => c.name === values.channel || c.id === values.channel);
+if (!user || !channel) {
+  console.error(
+    `Unknown user or channel. Users: ${before.workspace.users.map((u) => u.name).join(', ')}; channels: ${before.workspace.channels.map((c) => c.name).join(', ')}`,
+  );
+  process.exit(2);
+}
+
+const response = await fetch(`${emulatorUrl}/_emulator/command`, {
+  method: 'POST',
+  body: JSON.stringify({ text: typed.replace(/^\/n3r\s*/, ''), user: user.id, channel: channel.id }),
+});
+const { delivery } = (await response.json()) as { delivery: { status: number; body: string } };
+if (delivery.status !== 200) console.log(`Slack delivery answered HTTP ${delivery.status}: ${delivery.body}`);
+
+// Follow: print each new ephemeral answer, card version and thread reply until the card settles.
+const printed = new Set<string>();
+const settled = /Done|Failed|Rejected|Expired|Cancelled|Waiting for approval/;
+const deadline = Date.now() + 60_000;
+let card: StoredMessage | undefined;
+while (Date.now() < deadline) {
+  const now = await state();
+  for (const e of now.ephemerals.slice(before.ephemerals.length).filter((m) => m.user === user.id)) {
+    show(`only you (${user.name}) see: ${e.text}`);
+  }
+  card ??= now.messages
+    .slice(before.messages.length)
+    .find((m) => m.channel === channel.id && m.threadTs === null);
+  const current = card && now.messages.find((m) => m.ts === card?.ts && m.channel === card.channel);
+  if (current) {
+    for (const version of current.history) show(`#${channel.name}: ${version.text}`);
+    for (const reply of now.messages.filter((m) => m.threadTs === current.ts))
+      show(`  thread: ${reply.text}`);
+    if (settled.test(current.text)) break;
+  } else if (now.ephemerals.length > before.ephemerals.length) {
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+function show(line: string): void {
+  if (printed.has(line)) return;
+  printed.add(line);
+  console.log(line);
+}

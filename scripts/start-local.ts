@@ -1,0 +1,87 @@
+// Runs the product locally (see start.sh): the stack, the Slack emulator, and `src/main.ts` as a child
+// process configured exactly as a deployment would be, through its environment.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { localRegistryPath } from '../test/support/local-paths.js';
+import { localWorkspace } from '../test/support/local-workspace.js';
+import { SlackEmulator } from '../test/support/slack-emulator.js';
+import { freePort, portOpen, waitUntil } from './local-stack/processes.js';
+import { projectRoot, startLocalStack } from './local-stack/stack.js';
+
+const stack = await startLocalStack();
+const emulator = new SlackEmulator(localWorkspace());
+let bot: ChildProcess | null = null;
+
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  if (bot && bot.exitCode === null) {
+    bot.kill('SIGTERM');
+    await once(bot, 'exit');
+  }
+  await emulator.stop();
+  await stack.stop();
+  process.exit(code);
+};
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+
+try {
+  await emulator.start();
+  const port = await freePort();
+  emulator.appUrl = `http://127.0.0.1:${port}/slack/events`;
+  bot = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
+    env: {
+      ...process.env,
+      N3R_ROLE: 'all',
+      SLACK_BOT_TOKEN: emulator.botToken,
+      SLACK_SIGNING_SECRET: emulator.signingSecret,
+      SLACK_API_URL: emulator.apiUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: stack.redisUrl,
+      N3R_REGISTRY: localRegistryPath,
+      N3R_POLICY_DIR: join(projectRoot, 'build/policies'),
+      KUBECONFIG: stack.controlPlane?.executorKubeconfig ?? '',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  bot.once('exit', (code) => {
+    process.stderr.write(`[n3r] the bot exited (${code}); stopping\n`);
+    void shutdown(code ?? 1);
+  });
+  await waitUntil('bot', () => portOpen(port), { timeoutMs: 60_000 });
+
+  mkdirSync(join(projectRoot, '.n3r'), { recursive: true });
+  writeFileSync(
+    join(projectRoot, '.n3r/local.json'),
+    JSON.stringify(
+      { emulatorUrl: emulator.url, adminKubeconfig: stack.controlPlane?.adminKubeconfig },
+      null,
+      2,
+    ),
+  );
+  const users = localWorkspace()
+    .users.map((u) => u.name)
+    .join(', ');
+  process.stdout.write(`
+N3R ChatOps is running locally.
+  Slack emulator  ${emulator.url}
+  Redis           ${stack.redisUrl}
+  Kubernetes      ${stack.controlPlane?.server}  (admin kubeconfig: ${stack.controlPlane?.adminKubeconfig})
+
+Talk to it from another terminal, as one of: ${users}
+  npm run slack -- "/n3r help"
+  npm run slack -- "/n3r ns create team-a-web --cluster pub-local-a --team team-a"
+  npm run slack -- --as mallory "/n3r ns create team-a-api --cluster pub-local-a --team team-a"
+
+Ctrl-C stops everything.
+`);
+} catch (error) {
+  process.stderr.write(`[n3r] start failed: ${(error as Error).message}\n`);
+  await shutdown(1);
+}

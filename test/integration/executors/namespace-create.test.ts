@@ -1,0 +1,135 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadClusterRegistry } from '../../../src/config/cluster-registry.js';
+import type { RequestRecord } from '../../../src/core/request.js';
+import { AppError } from '../../../src/errors.js';
+import { KubeClients } from '../../../src/executors/kube-clients.js';
+import { fromKubeError } from '../../../src/executors/kube-errors.js';
+import { RawObjectApi } from '../../../src/executors/kube-object-api.js';
+import { namespaceCreateExecutor, namespaceObjects } from '../../../src/executors/namespace-create.js';
+import { createLogger } from '../../../src/logger.js';
+import { uniqueSuffix } from '../../support/harness.js';
+import { localRegistryPath } from '../../support/local-paths.js';
+
+const log = createLogger({ level: 'silent', role: 'test' });
+
+function apiFor(kubeconfig: string): RawObjectApi {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return RawObjectApi.fromKubeConfig(kc);
+}
+
+const recordFor = (id: string, name: string): RequestRecord => ({
+  id,
+  kind: 'namespace.create',
+  params: {},
+  description: name,
+  requester: { slackId: 'UALICE', email: 'alice@n3r.example', groups: ['team-a'] },
+  cluster: { name: 'pub-local-a', type: 'public', region: 'local' },
+  state: 'running',
+  channel: 'C0TEAMA',
+  card: null,
+  decision: {
+    allow: true,
+    deny: [],
+    approval: { required: false, groups: [], count: 0, expiresIn: '0s', reasons: [] },
+    warnings: [],
+    obligations: {},
+    revision: 'public-x',
+  },
+  result: null,
+  error: null,
+  createdAt: '',
+  updatedAt: '',
+});
+
+describe('the namespace.create executor on a real apiserver', () => {
+  let admin: RawObjectApi;
+  let execute: ReturnType<typeof namespaceCreateExecutor>;
+  const run = (
+    record: RequestRecord,
+    params: { name: string; team: string; cpu: string; memory: string },
+    dryRun = false,
+  ) =>
+    execute({
+      record,
+      params: { ...params, cluster: 'pub-local-a' },
+      dryRun,
+      log,
+      signal: new AbortController().signal,
+    });
+
+  beforeAll(() => {
+    admin = apiFor(inject('stack').adminKubeconfig);
+    execute = namespaceCreateExecutor(
+      KubeClients.fromKubeconfig(inject('stack').executorKubeconfig, loadClusterRegistry(localRegistryPath)),
+    );
+  });
+  afterAll(() => undefined);
+
+  it('is idempotent: running it twice changes nothing the second time', async () => {
+    const params = { name: `team-a-idem-${uniqueSuffix()}`, team: 'team-a', cpu: '2', memory: '4Gi' };
+    const record = recordFor('r-idem', params.name);
+    await run(record, params);
+    const versions = async () =>
+      Promise.all(
+        namespaceObjects(record, params).map(
+          async (o) => (await admin.get(o as Parameters<RawObjectApi['get']>[0]))?.metadata?.resourceVersion,
+        ),
+      );
+    const first = await versions();
+    await run(record, params);
+    expect(await versions()).toEqual(first);
+  });
+
+  it('on a dry run reports what it would do and creates nothing', async () => {
+    const params = { name: `team-a-dry-${uniqueSuffix()}`, team: 'team-a', cpu: '2', memory: '4Gi' };
+    const result = await run(recordFor('r-dry', params.name), params, true);
+    expect(result.summary).toContain('would be created');
+    expect(
+      await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: params.name } }),
+    ).toBeNull();
+  });
+
+  it('refuses a namespace that another request or someone outside n3r created', async () => {
+    const name = `team-a-taken-${uniqueSuffix()}`;
+    await admin.apply(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      { fieldManager: 'someone' },
+    );
+    const params = { name, team: 'team-a', cpu: '2', memory: '4Gi' };
+    await expect(run(recordFor('r-late', name), params)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      userText: expect.stringContaining('created by someone outside n3r'),
+    });
+    const ns = await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    expect(ns?.metadata?.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
+  });
+
+  it('runs as an identity that can do what executors need and nothing more', async () => {
+    const executor = apiFor(inject('stack').executorKubeconfig);
+    const role = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: `n3r-escalate-${uniqueSuffix()}` },
+      rules: [],
+    };
+    const refused = await executor
+      .apply(role, { fieldManager: 'n3r' })
+      .catch((error: unknown) => fromKubeError(error, 'applying ClusterRole'));
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({
+      code: 'CONFIG',
+      retryable: false,
+      userText: expect.stringContaining('HTTP 403'),
+    });
+  });
+
+  it('is refused when a team member without platform rights tries the same directly', async () => {
+    const developer = apiFor(inject('stack').developerKubeconfig);
+    const name = `team-a-direct-${uniqueSuffix()}`;
+    await expect(
+      developer.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'dev' }),
+    ).rejects.toMatchObject({ code: 403 });
+  });
+});
