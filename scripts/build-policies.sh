@@ -7,12 +7,25 @@ source "$N3R_ROOT/scripts/lib/tools.sh"
 with_cache_lock ensure_opa
 
 out="${1:-$N3R_ROOT/build/policies}"
+mkdir -p "$out"
+# The builtins opa-wasm can evaluate, with the language features of this opa: a policy that uses
+# anything else fails here, at build time, instead of at evaluation.
+capabilities="$out/capabilities.json"
+"$OPA_BIN" capabilities --current | node -e '
+  const current = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  const wasm = require(process.argv[1]);
+  const supported = new Set(wasm.builtins.map((b) => b.name));
+  current.builtins = current.builtins.filter((b) => supported.has(b.name));
+  process.stdout.write(JSON.stringify(current));
+' "$N3R_ROOT/node_modules/@open-policy-agent/opa-wasm/capabilities.json" > "$capabilities" \
+  || fail "could not derive opa-wasm capabilities"
 cd "$N3R_ROOT/policies"
 for type in public dedicated stateful; do
   revision="$(find lib "$type" -type f \( -name '*.rego' -o -name 'data.json' \) ! -name '*_test.rego' -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
   tmp="$(mktemp -d)"
   "$OPA_BIN" build -t wasm -e "n3r/$type/decision" --revision "$type-$revision" --ignore '*_test.rego' \
+    --capabilities "$capabilities" \
     -o "$tmp/bundle.tar.gz" lib "$type" || fail "opa build failed for the $type bundle"
   # Bundle members are absolute (/policy.wasm); tar's note that it strips the slash is noise.
   tar -xzf "$tmp/bundle.tar.gz" -C "$tmp" 2>/dev/null || fail "cannot unpack the $type bundle"
