@@ -4,7 +4,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$N3R_ROOT/scripts/lib/node.sh"
-source "$N3R_ROOT/scripts/lib/tools.sh"
 cd "$N3R_ROOT"
 
 ensure_node
@@ -12,13 +11,10 @@ ensure_node_modules
 export PATH="$N3R_ROOT/node_modules/.bin:$PATH"
 # Builds or installs every service binary now, with progress, rather than inside a test's time limit.
 bash scripts/ensure-tools.sh >/dev/null
-with_cache_lock ensure_opa
 
 step() { progress "$1"; shift; "$@"; }
 step "typecheck (tsc --noEmit)" tsc --noEmit
 step "lint (biome check)" biome check .
 step "import cycles (madge --circular)" madge --circular --extensions ts src scripts test
-for type in public dedicated stateful; do
-  step "opa test: lib + $type" "$OPA_BIN" test policies/lib "policies/$type"
-done
+step "policy tests and coverage (opa test per cluster type)" node --import tsx scripts/policy-cli.ts test --min-coverage 90
 step "vitest" vitest run "$@"

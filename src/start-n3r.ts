@@ -4,15 +4,15 @@ import { Redis } from 'ioredis';
 import { createSlackApp } from './bot/create-slack-app.js';
 import { SlackIdentityResolver } from './bot/slack-identity.js';
 import { SlackNotifier } from './bot/slack-notifier.js';
-import { type ClusterRegistry, clusterTypes } from './config/cluster-registry.js';
+import type { ClusterRegistry } from './config/cluster-registry.js';
 import type { Settings } from './config/settings.js';
 import { createExecutors } from './executors/index.js';
 import { KubeClients } from './executors/kube-clients.js';
+import { KubeFactsProvider } from './executors/kube-facts-provider.js';
 import { BullmqJobQueue } from './jobs/bullmq-job-queue.js';
 import { startWorkers } from './jobs/start-workers.js';
 import type { Logger } from './logger.js';
-import { OpaPolicyEngine } from './policy/opa-policy-engine.js';
-import { loadPolicyBundle } from './policy/policy-bundle.js';
+import { loadPolicyEngine } from './policy/load-policy-engine.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 
 export interface RunningN3r {
@@ -34,9 +34,11 @@ export async function startN3r(
       await s().catch((error: unknown) => log.warn({ err: error }, 'stop step failed'));
   };
   try {
-    const bundles = await Promise.all(clusterTypes.map((type) => loadPolicyBundle(settings.policyDir, type)));
-    const policy = new OpaPolicyEngine(bundles, log);
-    log.info({ revisions: policy.revisions() }, 'policy bundles loaded');
+    const { engine: policy, reloader } = await loadPolicyEngine(settings, log);
+    stops.push(() => reloader.stop());
+    // Both roles read facts for the policy; only the worker writes.
+    const kube = KubeClients.fromKubeconfig(settings.kubeconfigPath, registry);
+    const facts = new KubeFactsProvider(kube);
     const store = new RedisRequestStore(redis, settings.prefix);
     const web = new WebClient(
       settings.slack.botToken,
@@ -45,7 +47,6 @@ export async function startN3r(
     const notifier = new SlackNotifier(web);
 
     if (settings.role !== 'bot') {
-      const kube = KubeClients.fromKubeconfig(settings.kubeconfigPath, registry);
       const workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
       const workers = startWorkers({
         registry,
@@ -53,6 +54,7 @@ export async function startN3r(
         prefix: settings.prefix,
         store,
         policy,
+        facts,
         notifier,
         executors: createExecutors(kube),
         log,
@@ -70,7 +72,16 @@ export async function startN3r(
       const queue = new BullmqJobQueue(redis, settings.prefix);
       stops.push(() => queue.close());
       const identity = new SlackIdentityResolver(web, registry.groups);
-      const app = createSlackApp(settings, { registry, identity, policy, store, queue, notifier, log });
+      const app = createSlackApp(settings, {
+        registry,
+        identity,
+        facts,
+        policy,
+        store,
+        queue,
+        notifier,
+        log,
+      });
       const server = await app.start({ port: settings.slack.port, host: settings.slack.host });
       port = (server.address() as AddressInfo).port;
       stops.push(() => app.stop());

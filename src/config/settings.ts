@@ -25,6 +25,13 @@ const envSchema = z.object({
   N3R_REGISTRY: z.string().min(1, 'must name the cluster registry file'),
   /** Directory holding one compiled policy bundle per cluster type. @defaultValue build/policies */
   N3R_POLICY_DIR: z.string().default('build/policies'),
+  /** Bundle server URL with `{type}` for the cluster type; when set, bundles are polled from it. */
+  N3R_BUNDLE_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => u.includes('{type}'), 'must contain {type}')
+    .optional(),
+  /** Pause between checks for newer policy bundles (directory or bundle server). @defaultValue 10000 */
+  N3R_BUNDLE_POLL_MS: z.coerce.number().int().min(100).default(10_000),
   /** Kubeconfig with one context per cluster; absent means in-cluster service account (single cluster). */
   KUBECONFIG: z.string().optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
@@ -37,6 +44,8 @@ export type Settings = Readonly<{
   prefix: string;
   registryPath: string;
   policyDir: string;
+  bundleUrl: string | undefined;
+  bundlePollMs: number;
   kubeconfigPath: string | undefined;
   logLevel: (typeof logLevels)[number];
 }>;
@@ -62,6 +71,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     prefix: e.N3R_PREFIX,
     registryPath: e.N3R_REGISTRY,
     policyDir: e.N3R_POLICY_DIR,
+    bundleUrl: e.N3R_BUNDLE_URL,
+    bundlePollMs: e.N3R_BUNDLE_POLL_MS,
     kubeconfigPath: e.KUBECONFIG,
     logLevel: e.LOG_LEVEL,
   });

@@ -1,13 +1,33 @@
 import type { AnyRequestKind } from '../requests/registry.js';
 import type { PolicyInput } from './decision.js';
+import type { FactsProvider } from './ports.js';
 import type { ClusterRef, Requester } from './request.js';
+
+type KindParams = Parameters<AnyRequestKind['toPolicyParams']>[0];
+
+/** Fetches the facts the kind's rules need (today: its namespace) into `input.context`. */
+export async function gatherContext(
+  facts: FactsProvider,
+  kind: AnyRequestKind,
+  params: KindParams,
+  cluster: ClusterRef,
+) {
+  const context: Record<string, unknown> = {};
+  const namespace = kind.namespaceOf?.(params);
+  if (namespace !== undefined) {
+    const found = await facts.namespace(cluster.name, namespace);
+    context['namespace'] = { exists: found.exists, team: found.team, request_id: found.requestId };
+  }
+  return context;
+}
 
 export function buildPolicyInput(args: {
   id: string;
   kind: AnyRequestKind;
-  params: Parameters<AnyRequestKind['toPolicyParams']>[0];
+  params: KindParams;
   requester: Requester;
   cluster: ClusterRef;
+  context: Record<string, unknown>;
 }): PolicyInput {
   return {
     request: {
@@ -22,6 +42,6 @@ export function buildPolicyInput(args: {
     },
     cluster: { name: args.cluster.name, type: args.cluster.type, region: args.cluster.region },
     approvals: [],
-    context: {},
+    context: args.context,
   };
 }

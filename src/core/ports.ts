@@ -36,6 +36,20 @@ export interface Notifier {
   replyInThread(record: RequestRecord, text: string): Promise<void>;
 }
 
+/** What the cluster says about a namespace, for `input.context.namespace`. */
+export interface NamespaceFacts {
+  exists: boolean;
+  /** The owning team (label `n3r.io/team`), when the namespace has one. */
+  team: string | null;
+  /** The request that created it (annotation `n3r.io/request-id`), when n3r did. */
+  requestId: string | null;
+}
+
+/** Facts the policy needs, fetched before evaluation; the policy itself never calls out. */
+export interface FactsProvider {
+  namespace(cluster: string, name: string): Promise<NamespaceFacts>;
+}
+
 export interface IdentityResolver {
   resolve(slackUserId: string): Promise<Requester>;
 }

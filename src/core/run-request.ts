@@ -1,13 +1,14 @@
 import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
-import { buildPolicyInput } from './policy-input.js';
-import type { Executor, ExecutorMap, Notifier, PolicyEngine, RequestStore } from './ports.js';
+import { buildPolicyInput, gatherContext } from './policy-input.js';
+import type { Executor, ExecutorMap, FactsProvider, Notifier, PolicyEngine, RequestStore } from './ports.js';
 import type { RequestRecord } from './request.js';
 
 export interface RunDeps {
   store: RequestStore;
   policy: PolicyEngine;
+  facts: FactsProvider;
   notifier: Notifier;
   executors: ExecutorMap;
   log: Logger;
@@ -36,10 +37,12 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
   }
   const log = deps.log.child({ requestId: running.id, kind: running.kind, cluster: running.cluster.name });
   log.info({ audit: true, attempt: run.attempt }, 'job started');
-  if (run.attempt === 1) await tell(deps, log, () => deps.notifier.updateCard(running));
+  if (run.attempt === 1) await tell(log, () => deps.notifier.updateCard(running));
 
   const kind = requestKinds[running.kind];
   const params = kind.params.parse(running.params);
+  // Fresh facts: the world may have changed while the request waited in the queue.
+  const context = await gatherContext(deps.facts, kind, params, running.cluster);
   const decision = deps.policy.decide(
     running.cluster.type,
     buildPolicyInput({
@@ -48,6 +51,7 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
       params,
       requester: running.requester,
       cluster: running.cluster,
+      context,
     }),
   );
   if (!decision.allow) {
@@ -85,16 +89,16 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
 }
 
 async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promise<void> {
-  await tell(deps, log, () => deps.notifier.updateCard(record));
+  await tell(log, () => deps.notifier.updateCard(record));
   const lines =
     record.state === 'succeeded'
       ? [`:white_check_mark: ${record.result?.summary ?? 'done'}`, ...(record.result?.details ?? [])]
       : [`:x: ${record.error ?? 'failed'}`];
-  await tell(deps, log, () => deps.notifier.replyInThread(record, lines.join('\n')));
+  await tell(log, () => deps.notifier.replyInThread(record, lines.join('\n')));
 }
 
 /** Slack being down must not fail a change that was made: the record holds the truth. */
-async function tell(_deps: RunDeps, log: Logger, send: () => Promise<void>): Promise<void> {
+async function tell(log: Logger, send: () => Promise<void>): Promise<void> {
   try {
     await send();
   } catch (error) {

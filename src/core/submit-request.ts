@@ -3,14 +3,22 @@ import { listIssues } from '../config/schema-errors.js';
 import type { Logger } from '../logger.js';
 import type { AnyRequestKind } from '../requests/registry.js';
 import type { Decision } from './decision.js';
-import { buildPolicyInput } from './policy-input.js';
-import type { IdentityResolver, JobQueue, Notifier, PolicyEngine, RequestStore } from './ports.js';
+import { buildPolicyInput, gatherContext } from './policy-input.js';
+import type {
+  FactsProvider,
+  IdentityResolver,
+  JobQueue,
+  Notifier,
+  PolicyEngine,
+  RequestStore,
+} from './ports.js';
 import type { RequestRecord } from './request.js';
 import { newRequestId } from './request-id.js';
 
 export interface SubmitDeps {
   registry: ClusterRegistry;
   identity: IdentityResolver;
+  facts: FactsProvider;
   policy: PolicyEngine;
   store: RequestStore;
   queue: JobQueue;
@@ -50,9 +58,12 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     };
   }
 
-  const requester = await deps.identity.resolve(ask.slackUserId);
-  const id = newRequestId();
   const clusterRef = { name: cluster.name, type: cluster.type, region: cluster.region };
+  const [requester, context] = await Promise.all([
+    deps.identity.resolve(ask.slackUserId),
+    gatherContext(deps.facts, ask.kind, params, clusterRef),
+  ]);
+  const id = newRequestId();
   const log = deps.log.child({
     requestId: id,
     kind: ask.kind.id,
@@ -63,7 +74,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
 
   const decision = deps.policy.decide(
     cluster.type,
-    buildPolicyInput({ id, kind: ask.kind, params, requester, cluster: clusterRef }),
+    buildPolicyInput({ id, kind: ask.kind, params, requester, cluster: clusterRef, context }),
   );
   log.info({ audit: true, decision }, 'policy decided');
   if (decision.deny.length > 0) return { outcome: 'denied', description, decision };

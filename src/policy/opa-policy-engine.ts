@@ -1,11 +1,16 @@
 import type { Decision, PolicyInput } from '../core/decision.js';
 import type { PolicyEngine } from '../core/ports.js';
 import type { Logger } from '../logger.js';
-import { rawDecisionSchema } from './decision-schema.js';
+import { BundleRefusedError } from './bundle-sources.js';
+import { type RawDecision, rawDecisionSchema } from './decision-schema.js';
 import { describe, type PolicyBundle } from './policy-bundle.js';
 
 /** Inputs above this size are refused before they reach the engine. @defaultValue 256 KiB */
 export const maxInputBytes = 256 * 1024;
+
+type Evaluation = { ok: true; decision: RawDecision } | { ok: false; problem: string; userText: string };
+
+const encoder = new TextEncoder();
 
 /**
  * Evaluates requests with the compiled bundle of the cluster's type. Fails closed: a missing bundle, an
@@ -18,7 +23,32 @@ export class OpaPolicyEngine implements PolicyEngine {
     bundles: readonly PolicyBundle[],
     private readonly log: Logger,
   ) {
-    for (const bundle of bundles) this.#bundles.set(bundle.clusterType, bundle);
+    for (const bundle of bundles) this.install(bundle);
+  }
+
+  /**
+   * Puts a bundle in service for its cluster type once it passes a probe: it must give a well-formed
+   * decision that refuses an unknown request kind. Evaluation is synchronous, so a decision in progress
+   * finishes on the bundle it started with and the next one uses the new bundle: never a mix.
+   */
+  install(bundle: PolicyBundle): void {
+    const probe = this.evaluate(bundle, encodeInput(probeInput(bundle.clusterType)));
+    const problem = !probe.ok
+      ? probe.problem
+      : probe.decision.allow
+        ? 'it allows an unknown request kind'
+        : null;
+    if (problem) {
+      throw new BundleRefusedError(
+        `policy bundle ${bundle.revision} fails its probe: ${problem}`,
+        bundle.revision,
+      );
+    }
+    this.#bundles.set(bundle.clusterType, bundle);
+  }
+
+  revisionOf(clusterType: string): string | undefined {
+    return this.#bundles.get(clusterType)?.revision;
   }
 
   revisions(): Record<string, string> {
@@ -28,35 +58,22 @@ export class OpaPolicyEngine implements PolicyEngine {
   decide(clusterType: string, input: PolicyInput): Decision {
     const bundle = this.#bundles.get(clusterType);
     if (!bundle) return failClosed('none', `no policy bundle is loaded for cluster type '${clusterType}'`);
-
-    const text = JSON.stringify(input);
-    if (Buffer.byteLength(text) > maxInputBytes) {
+    const encoded = encodeInput(input);
+    if (encoded.byteLength > maxInputBytes) {
       return failClosed(
         bundle.revision,
         `the request is too large to evaluate (over ${maxInputBytes} bytes)`,
       );
     }
-    let raw: unknown;
-    try {
-      const results = bundle.policy.evaluate(input, `n3r/${clusterType}/decision`) as { result?: unknown }[];
-      raw = results[0]?.result;
-    } catch (error) {
+    const outcome = this.evaluate(bundle, encoded);
+    if (!outcome.ok) {
       this.log.error(
-        { clusterType, revision: bundle.revision, err: describe(error) },
-        'policy evaluation failed',
+        { clusterType, revision: bundle.revision, problem: outcome.problem },
+        'policy gave no usable decision',
       );
-      return failClosed(bundle.revision, 'the policy engine failed while evaluating this request');
+      return failClosed(bundle.revision, outcome.userText);
     }
-    if (raw === undefined) return failClosed(bundle.revision, 'the policy gave no decision for this request');
-    const parsed = rawDecisionSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.log.error(
-        { clusterType, revision: bundle.revision, issues: parsed.error.issues },
-        'malformed decision',
-      );
-      return failClosed(bundle.revision, 'the policy gave a malformed decision');
-    }
-    const d = parsed.data;
+    const d = outcome.decision;
     return {
       allow: d.allow && d.deny.length === 0,
       deny: d.deny,
@@ -72,6 +89,58 @@ export class OpaPolicyEngine implements PolicyEngine {
       revision: bundle.revision,
     };
   }
+
+  private evaluate(bundle: PolicyBundle, input: ArrayBuffer): Evaluation {
+    let raw: unknown;
+    try {
+      const results = bundle.policy.evaluate(input, `n3r/${bundle.clusterType}/decision`) as {
+        result?: unknown;
+      }[];
+      raw = results[0]?.result;
+    } catch (error) {
+      return {
+        ok: false,
+        problem: describe(error),
+        userText: 'the policy engine failed while evaluating this request',
+      };
+    }
+    if (raw === undefined) {
+      return {
+        ok: false,
+        problem: 'undefined result',
+        userText: 'the policy gave no decision for this request',
+      };
+    }
+    const parsed = rawDecisionSchema.safeParse(raw);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        problem: JSON.stringify(parsed.error.issues),
+        userText: 'the policy gave a malformed decision',
+      };
+    }
+    return { ok: true, decision: parsed.data };
+  }
+}
+
+// Encoded once: the size check and opa-wasm (which takes JSON bytes as an ArrayBuffer) share it.
+function encodeInput(input: PolicyInput): ArrayBuffer {
+  const bytes = encoder.encode(JSON.stringify(input));
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+function probeInput(clusterType: string): PolicyInput {
+  return {
+    request: {
+      id: 'r-probe',
+      kind: 'n3r.probe',
+      params: {},
+      requester: { slack_id: 'U0PROBE', email: null, groups: [] },
+    },
+    cluster: { name: 'probe', type: clusterType, region: 'probe' },
+    approvals: [],
+    context: {},
+  };
 }
 
 function failClosed(revision: string, message: string): Decision {

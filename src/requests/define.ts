@@ -21,6 +21,8 @@ export interface RequestKind<TId extends string, TSchema extends z.ZodType<BaseP
   describe(params: z.output<TSchema>): string;
   /** The `params` the policy sees: quantities as numbers, nothing the rules do not need. */
   toPolicyParams(params: z.output<TSchema>): Record<string, unknown>;
+  /** The namespace whose facts (exists, owner team) the policy needs in `input.context.namespace`. */
+  namespaceOf?(params: z.output<TSchema>): string;
 }
 
 export const defineRequestKind = <const TId extends string, TSchema extends z.ZodType<BaseParams>>(

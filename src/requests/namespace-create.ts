@@ -22,6 +22,7 @@ export const namespaceCreate = defineRequestKind({
     memory: memoryQuantity.default('8Gi'),
   }),
   describe: (p) => `namespace ${p.name} on ${p.cluster} for ${p.team} (cpu ${p.cpu}, memory ${p.memory})`,
+  namespaceOf: (p) => p.name,
   toPolicyParams: (p) => ({
     name: p.name,
     team: p.team,
