@@ -38,3 +38,63 @@ test_an_approval_from_outside_the_approver_groups_does_not_count if {
 	d := dedicated.decision with input as object.union(big, {"approvals": [other]})
 	not d.allow
 }
+
+test_acl_ttls_go_up_to_thirty_days if {
+	month := dedicated.decision with input as testing.acl_egress({"ttl_seconds": 2592000}, "dedicated")
+	month.allow
+	longer := dedicated.decision with input as testing.acl_egress({"ttl_seconds": 2678400}, "dedicated")
+	longer.deny == [{"rule": "acl.ttl.max", "message": "the ACL TTL of 31 days is above the maximum of 30 days on dedicated clusters"}]
+}
+
+deploy := testing.app_deploy({"image": {"registry": "ghcr.io", "ref": "ghcr.io/team-a/web:1.4.2"}}, "dedicated")
+
+test_every_deploy_waits_for_a_dedicated_approver if {
+	d := dedicated.decision with input as deploy
+	not d.allow
+	d.deny == []
+	d.approval == {
+		"required": true, "groups": ["n3r-approvers-dedicated"], "count": 1, "expires_in": "24h",
+		"reasons": ["every deploy to a dedicated cluster needs approval"],
+	}
+	approved := dedicated.decision with input as testing.with_approvals(deploy, [testing.approval_by("UBOB", ["n3r-approvers-dedicated"])])
+	approved.allow
+}
+
+test_a_deploy_is_not_approved_by_its_requester_or_the_network_approvers if {
+	self := dedicated.decision with input as testing.with_approvals(deploy, [testing.approval_by("UALICE", ["n3r-approvers-dedicated"])])
+	not self.allow
+	network := dedicated.decision with input as testing.with_approvals(deploy, [testing.approval_by("UBOB", ["n3r-network-approvers"])])
+	not network.allow
+}
+
+test_unpinned_images_are_denied if {
+	latest := dedicated.decision with input as testing.app_deploy({"image": {"tag": "latest", "ref": "registry.n3r.io/team-a/web:latest"}}, "dedicated")
+	testing.rules(latest) == {"deploy.image.tag"}
+	latest.warnings == []
+	bare := dedicated.decision with input as testing.app_deploy({"image": {"tag": null, "ref": "registry.n3r.io/team-a/web"}}, "dedicated")
+	testing.rules(bare) == {"deploy.image.tag"}
+}
+
+test_docker_hub_is_not_allowed if {
+	d := dedicated.decision with input as testing.app_deploy({"image": {"registry": "docker.io"}}, "dedicated")
+	testing.rules(d) == {"deploy.image.registry"}
+}
+
+test_elasticsearch_is_not_offered if {
+	d := dedicated.decision with input as testing.elasticsearch_provision({}, "dedicated")
+	testing.rules(d) == {"es.cluster_type"}
+}
+
+test_log_queries_cover_up_to_thirty_days if {
+	month := dedicated.decision with input as testing.logs_query({"window_seconds": 2592000}, "dedicated")
+	month.allow
+	longer := dedicated.decision with input as testing.logs_query({"window_seconds": 2592001}, "dedicated")
+	testing.rules(longer) == {"logs.window.max"}
+}
+
+test_silences_last_up_to_seven_days if {
+	week := dedicated.decision with input as testing.alert_silence({"duration_seconds": 604800}, "dedicated")
+	week.allow
+	longer := dedicated.decision with input as testing.alert_silence({"duration_seconds": 604801}, "dedicated")
+	testing.rules(longer) == {"silence.duration.max"}
+}

@@ -1,11 +1,22 @@
 # namespace.create: who may create which namespace, with how much quota, on this type of cluster.
 package n3r.lib.namespace_create
 
+import data.n3r.lib.format
+
 settings := data.settings.namespace
 
 params := input.request.params
 
 applies if input.request.kind == "namespace.create"
+
+deny contains {
+	"rule": "namespace.exists",
+	"message": sprintf("namespace '%s' already exists on cluster '%s'", [params.name, input.cluster.name]),
+} if {
+	applies
+	input.context.namespace.exists == true
+	not created_by_this_request
+}
 
 deny contains {
 	"rule": "namespace.name.team_prefix",
@@ -43,7 +54,7 @@ deny contains {
 deny contains {
 	"rule": "namespace.quota.cpu",
 	"message": sprintf("cpu quota %s cores is above the ceiling of %s cores on %s clusters", [
-		cores(params.cpu_millicores), cores(settings.max_cpu_millicores), input.cluster.type,
+		format.cores(params.cpu_millicores), format.cores(settings.max_cpu_millicores), input.cluster.type,
 	]),
 } if {
 	applies
@@ -53,24 +64,33 @@ deny contains {
 deny contains {
 	"rule": "namespace.quota.memory",
 	"message": sprintf("memory quota %s is above the ceiling of %s on %s clusters", [
-		gib(params.memory_bytes), gib(settings.max_memory_bytes), input.cluster.type,
+		format.gib(params.memory_bytes), format.gib(settings.max_memory_bytes), input.cluster.type,
 	]),
 } if {
 	applies
 	params.memory_bytes > settings.max_memory_bytes
 }
 
-approval_reasons contains sprintf("cpu quota above %s cores", [cores(settings.approval_above.cpu_millicores)]) if {
+approval_reasons contains {
+	"reason": sprintf("cpu quota above %s cores", [format.cores(settings.approval_above.cpu_millicores)]),
+	"group": settings.approver_group,
+} if {
 	applies
 	settings.approval_above != null
 	params.cpu_millicores > settings.approval_above.cpu_millicores
 }
 
-approval_reasons contains sprintf("memory quota above %s", [gib(settings.approval_above.memory_bytes)]) if {
+approval_reasons contains {
+	"reason": sprintf("memory quota above %s", [format.gib(settings.approval_above.memory_bytes)]),
+	"group": settings.approver_group,
+} if {
 	applies
 	settings.approval_above != null
 	params.memory_bytes > settings.approval_above.memory_bytes
 }
+
+# A retried job finds the namespace its own earlier attempt created: that must not stop it.
+created_by_this_request if input.context.namespace.request_id == input.request.id
 
 protected(name) if name in data.settings.protected_namespaces.exact
 
@@ -78,7 +98,3 @@ protected(name) if {
 	some prefix in data.settings.protected_namespaces.prefixes
 	startswith(name, prefix)
 }
-
-cores(millicores) := sprintf("%v", [millicores / 1000])
-
-gib(bytes) := sprintf("%vGi", [bytes / 1073741824])

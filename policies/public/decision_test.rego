@@ -44,3 +44,72 @@ test_denies_an_unknown_kind if {
 	d := public.decision with input as object.union(testing.namespace_create({}, "public"), {"request": {"kind": "cluster.delete"}})
 	testing.rules(d) == {"request.kind.unknown"}
 }
+
+test_denies_a_namespace_that_already_exists if {
+	exists := testing.with_namespace(testing.namespace_create({}, "public"), {"exists": true, "team": "team-a"})
+	d := public.decision with input as exists
+	testing.rules(d) == {"namespace.exists"}
+}
+
+test_acl_ttls_go_up_to_seven_days if {
+	week := public.decision with input as testing.acl_egress({"ttl_seconds": 604800}, "public")
+	week.allow
+	week.obligations == {"ttl_seconds": 604800}
+	longer := public.decision with input as testing.acl_egress({"ttl_seconds": 691200}, "public")
+	longer.deny == [{"rule": "acl.ttl.max", "message": "the ACL TTL of 8 days is above the maximum of 7 days on public clusters"}]
+	longer.obligations == {}
+}
+
+test_private_egress_waits_for_a_network_approver if {
+	private := testing.acl_egress({"destinations": ["10.20.0.0/16"]}, "public")
+	d := public.decision with input as private
+	not d.allow
+	d.approval.groups == ["n3r-network-approvers"]
+	d.approval.count == 1
+	d.obligations == {"ttl_seconds": 86400}
+	platform := public.decision with input as testing.with_approvals(private, [testing.approval_by("UBOB", ["n3r-approvers-public"])])
+	not platform.allow
+	network := public.decision with input as testing.with_approvals(private, [testing.approval_by("UBOB", ["n3r-network-approvers"])])
+	network.allow
+}
+
+test_deploys_from_docker_hub_need_no_approval if {
+	image := {"ref": "docker.io/library/nginx:1.27", "registry": "docker.io", "repository": "library/nginx", "tag": "1.27"}
+	d := public.decision with input as testing.app_deploy({"image": image}, "public")
+	d.allow
+	not d.approval.required
+}
+
+test_an_unpinned_image_is_only_a_warning if {
+	image := {"ref": "ghcr.io/team-a/web:latest", "registry": "ghcr.io", "tag": "latest"}
+	d := public.decision with input as testing.app_deploy({"image": image}, "public")
+	d.allow
+	count(d.warnings) == 1
+}
+
+test_deploy_ceilings if {
+	d := public.decision with input as testing.app_deploy({"replicas": 11, "cpu_millicores": 4001, "memory_bytes": 8589934593}, "public")
+	testing.rules(d) == {"deploy.replicas.max", "deploy.cpu.max", "deploy.memory.max"}
+}
+
+test_elasticsearch_is_not_offered if {
+	d := public.decision with input as testing.elasticsearch_provision({}, "public")
+	d.deny == [{
+		"rule": "es.cluster_type",
+		"message": "Elasticsearch can only be provisioned on stateful clusters, and 'test-cluster' is a public cluster",
+	}]
+}
+
+test_log_queries_cover_up_to_seven_days if {
+	week := public.decision with input as testing.logs_query({"window_seconds": 604800}, "public")
+	week.allow
+	longer := public.decision with input as testing.logs_query({"window_seconds": 604801}, "public")
+	testing.rules(longer) == {"logs.window.max"}
+}
+
+test_silences_last_up_to_three_days if {
+	three := public.decision with input as testing.alert_silence({"duration_seconds": 259200}, "public")
+	three.allow
+	longer := public.decision with input as testing.alert_silence({"duration_seconds": 259201}, "public")
+	testing.rules(longer) == {"silence.duration.max"}
+}

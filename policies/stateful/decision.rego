@@ -4,4 +4,4 @@ package n3r.stateful
 import data.n3r.lib.decision as lib
 import data.n3r.lib.requests
 
-decision := lib.decide(requests.deny, requests.approval_reasons)
+decision := lib.decide(requests.deny, requests.approval_reasons, requests.warnings, requests.obligations)

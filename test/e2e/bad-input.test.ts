@@ -111,6 +111,22 @@ describe('bad input from Slack', () => {
     await expectNothingChanged(name);
   });
 
+  it('denies a namespace that already exists, before anything is queued', async () => {
+    const name = `team-a-x-${uniqueSuffix()}`;
+    await h.admin.apply(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      { fieldManager: 'someone' },
+    );
+    const answer = await ask(`ns create ${name} --cluster pub-local-a --team team-a`);
+    expect(answer.text).toContain(
+      `namespace '${name}' already exists on cluster 'pub-local-a' [namespace.exists]`,
+    );
+    expect(await h.redis.keys(`${h.prefix}:*`)).toEqual([]);
+    expect(await h.jobCount()).toBe(0);
+    const ns = await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    expect(ns?.metadata?.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
+  });
+
   it('rejects a delivery with a forged signature and records nothing', async () => {
     const name = `team-a-x-${uniqueSuffix()}`;
     const callsBefore = h.emulator.calls.length;

@@ -18,6 +18,10 @@ export const localWorkspace = (): EmulatedWorkspace => ({
     { id: 'S0TEAMA', handle: 'team-a', users: ['UALICE', 'UCAROL'] },
     { id: 'S0TEAMDATA', handle: 'team-data', users: [] },
     { id: 'S0APPROVERS', handle: 'n3r-approvers', users: ['UBOB'] },
+    { id: 'S0NETWORK', handle: 'n3r-network-approvers', users: ['UBOB'] },
+    { id: 'S0AUDIT', handle: 'n3r-audit', users: [] },
+    { id: 'S0SRE', handle: 'n3r-sre', users: [] },
+    { id: 'S0TEAMAONCALL', handle: 'team-a-oncall', users: ['UCAROL'] },
   ],
 });
 

@@ -1,0 +1,79 @@
+# alert.silence: the on-call of a team may silence that team's alerts, for a bounded time, never all
+# alerts: the silence must carry the team's label.
+package n3r.lib.alert_silence
+
+import data.n3r.lib.format
+
+settings := data.settings.silence
+
+params := input.request.params
+
+applies if input.request.kind == "alert.silence"
+
+team := format.show(object.get(params, "team", null))
+
+oncall_group := sprintf("%s%s", [team, settings.oncall_suffix])
+
+duration := object.get(params, "duration_seconds", null)
+
+matchers := object.get(params, "matchers", [])
+
+deny contains {
+	"rule": "silence.oncall",
+	"message": sprintf("only the on-call of team '%s' (group '%s') may silence its alerts, and you are not in that group", [
+		team, oncall_group,
+	]),
+} if {
+	applies
+	not oncall_group in input.request.requester.groups
+}
+
+deny contains {
+	"rule": "silence.duration.required",
+	"message": sprintf("a silence needs a duration above zero seconds, and %s is not", [format.show(duration)]),
+} if {
+	applies
+	not positive(duration)
+}
+
+deny contains {
+	"rule": "silence.duration.max",
+	"message": sprintf("a silence of %s is above the maximum of %s on %s clusters", [
+		format.duration(duration), format.duration(settings.max_duration_seconds), input.cluster.type,
+	]),
+} if {
+	applies
+	positive(duration)
+	duration > settings.max_duration_seconds
+}
+
+deny contains {
+	"rule": "silence.matchers",
+	"message": "a silence needs at least one matcher, and this one has none, so it would silence every alert",
+} if {
+	applies
+	count(matchers) == 0
+}
+
+# Without the team's label a silence could cover other teams' alerts.
+deny contains {
+	"rule": "silence.matchers.team",
+	"message": sprintf("the silence must include the matcher %s=%s so that it only covers alerts of team '%s'", [
+		settings.team_label, team, team,
+	]),
+} if {
+	applies
+	count(matchers) > 0
+	not team_matcher
+}
+
+team_matcher if {
+	some m in matchers
+	m.name == settings.team_label
+	m.value == object.get(params, "team", null)
+}
+
+positive(n) if {
+	is_number(n)
+	n > 0
+}

@@ -1,0 +1,130 @@
+# app.deploy: which images a team may run in its namespace, how large, and how it is exposed.
+package n3r.lib.app_deploy
+
+import data.n3r.lib.format
+import data.n3r.lib.namespaces
+
+settings := data.settings.deploy
+
+params := input.request.params
+
+namespace := object.get(params, "namespace", null)
+
+applies if input.request.kind == "app.deploy"
+
+image := object.get(params, "image", {})
+
+route := object.get(params, "route", null)
+
+deny contains {
+	"rule": "deploy.namespace.unknown",
+	"message": namespaces.unknown_message(namespace),
+} if {
+	applies
+	not namespaces.exists
+}
+
+deny contains {
+	"rule": "deploy.namespace.team",
+	"message": namespaces.foreign_message(namespace),
+} if {
+	applies
+	namespaces.exists
+	not namespaces.owned
+}
+
+deny contains {
+	"rule": "deploy.image.registry",
+	"message": sprintf("image registry '%s' is not allowed on %s clusters; allowed registries are %s", [
+		format.show(object.get(image, "registry", null)), input.cluster.type, format.list(settings.registries),
+	]),
+} if {
+	applies
+	not object.get(image, "registry", null) in settings.registries
+}
+
+# settings.unpinned_images says what an image that can change under a running app gets: "deny" or "warn".
+deny contains {
+	"rule": "deploy.image.tag",
+	"message": sprintf("image '%s' %s; %s clusters only run images pinned to a version tag or a digest", [
+		format.show(object.get(image, "ref", null)), unpinned, input.cluster.type,
+	]),
+} if {
+	applies
+	settings.unpinned_images == "deny"
+}
+
+warnings contains sprintf("image '%s' %s; pin a version tag or a digest so that a restart cannot change what runs", [
+	format.show(object.get(image, "ref", null)), unpinned,
+]) if {
+	applies
+	settings.unpinned_images == "warn"
+}
+
+deny contains {
+	"rule": "deploy.replicas.max",
+	"message": sprintf("%s replicas are above the maximum of %v on %s clusters", [
+		format.show(params.replicas), settings.max_replicas, input.cluster.type,
+	]),
+} if {
+	applies
+	params.replicas > settings.max_replicas
+}
+
+deny contains {
+	"rule": "deploy.cpu.max",
+	"message": sprintf("cpu of %s cores per replica is above the maximum of %s cores per replica on %s clusters", [
+		format.cores(params.cpu_millicores), format.cores(settings.max_cpu_millicores), input.cluster.type,
+	]),
+} if {
+	applies
+	params.cpu_millicores > settings.max_cpu_millicores
+}
+
+deny contains {
+	"rule": "deploy.memory.max",
+	"message": sprintf("memory of %s per replica is above the maximum of %s per replica on %s clusters", [
+		format.gib(params.memory_bytes), format.gib(settings.max_memory_bytes), input.cluster.type,
+	]),
+} if {
+	applies
+	params.memory_bytes > settings.max_memory_bytes
+}
+
+deny contains {
+	"rule": "deploy.route.tls",
+	"message": sprintf("the public route '%s' has no TLS; public routes must use TLS", [format.show(object.get(route, "host", null))]),
+} if {
+	applies
+	route != null
+	route.public == true
+	not route.tls == true
+}
+
+deny contains {
+	"rule": "deploy.route.public",
+	"message": sprintf("the route '%s' is public, and %s clusters only allow internal routes", [
+		format.show(object.get(route, "host", null)), input.cluster.type,
+	]),
+} if {
+	applies
+	route != null
+	route.public == true
+	not settings.public_routes
+}
+
+approval_reasons contains {
+	"reason": sprintf("every deploy to a %s cluster needs approval", [input.cluster.type]),
+	"group": settings.approver_group,
+} if {
+	applies
+	settings.approval_required
+}
+
+# unpinned says how the image can change under a running app; undefined for a pinned image.
+unpinned := "uses the mutable tag 'latest'" if {
+	object.get(image, "tag", null) == "latest"
+} else := "has neither a tag nor a digest" if {
+	object.get(image, "tag", null) == null
+	object.get(image, "digest", null) == null
+}
