@@ -17,7 +17,7 @@ ensure_opa() {
   local v; v="$(tool_version opa github.com/open-policy-agent/opa)"
   OPA_BIN="$N3R_CACHE/opa-$v/opa"
   [ -x "$OPA_BIN" ] && return 0
-  progress "building opa $v from its Go module (about 3 minutes on a cold Go cache)"
+  progress "building opa $v from its Go module (1-2 minutes on a cold Go cache)"
   go_build_into "$N3R_CACHE/opa-$v" opa -ldflags "-s -w -X github.com/open-policy-agent/opa/v1/version.Version=${v#v}" \
     github.com/open-policy-agent/opa
 }
@@ -26,7 +26,7 @@ ensure_etcd() {
   local v; v="$(tool_version etcd go.etcd.io/etcd/server/v3)"
   ETCD_BIN="$N3R_CACHE/etcd-$v/etcd"
   [ -x "$ETCD_BIN" ] && return 0
-  progress "building etcd $v from its Go module (about 2 minutes on a cold Go cache)"
+  progress "building etcd $v from its Go module (under a minute on a cold Go cache)"
   go_build_into "$N3R_CACHE/etcd-$v" etcd -ldflags "-s -w" .
 }
 
@@ -35,7 +35,7 @@ ensure_kube() {
   KUBE_BIN_DIR="$N3R_CACHE/k8s-$v"
   [ -x "$KUBE_BIN_DIR/kube-apiserver" ] && [ -x "$KUBE_BIN_DIR/kube-controller-manager" ] \
     && [ -x "$KUBE_BIN_DIR/kube-scheduler" ] && return 0
-  progress "building kube-apiserver, kube-controller-manager, kube-scheduler $v from Go modules (15-25 minutes on a cold Go cache, 2 cores)"
+  progress "building kube-apiserver, kube-controller-manager, kube-scheduler $v from Go modules (5-10 minutes on a cold Go cache, 2 cores)"
   local minor; minor="$(echo "$v" | cut -d. -f2)"
   local ldf="-s -w" p
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
