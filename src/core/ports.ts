@@ -60,6 +60,8 @@ export interface ExecutorContext<K extends KindId> {
   dryRun: boolean;
   log: Logger;
   signal: AbortSignal;
+  /** A line for the request's thread, e.g. `2/3 replicas ready`; coalesced before it reaches Slack. */
+  progress: (line: string) => void;
 }
 
 export type Executor<K extends KindId> = (ctx: ExecutorContext<K>) => Promise<ExecutionResult>;

@@ -2,6 +2,7 @@ import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
 import { buildPolicyInput, gatherContext } from './policy-input.js';
+import { createProgressReporter } from './progress-reporter.js';
 import type { Executor, ExecutorMap, FactsProvider, Notifier, PolicyEngine, RequestStore } from './ports.js';
 import type { RequestRecord } from './request.js';
 
@@ -67,8 +68,16 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
 
   // The map is keyed by kind, so the executor and the parsed params belong together.
   const executor = deps.executors[running.kind] as Executor<typeof running.kind>;
+  const progress = createProgressReporter((text) => deps.notifier.replyInThread(running, text));
   try {
-    const result = await executor({ record: running, params, dryRun: false, log, signal: run.signal });
+    const result = await executor({
+      record: running,
+      params,
+      dryRun: false,
+      log,
+      signal: run.signal,
+      progress: (line) => progress.report(line),
+    }).finally(() => progress.flush());
     const done = await deps.store.transition(running.id, ['running'], 'succeeded', { result });
     log.info({ audit: true, result }, 'job succeeded');
     if (done) await report(deps, log, done);

@@ -57,6 +57,7 @@ describe('the namespace.create executor on a real apiserver', () => {
       dryRun,
       log,
       signal: new AbortController().signal,
+      progress: () => undefined,
     });
 
   beforeAll(() => {
