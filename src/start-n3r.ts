@@ -56,7 +56,7 @@ export async function startN3r(
         policy,
         facts,
         notifier,
-        executors: createExecutors(kube),
+        executors: createExecutors({ kube, registry, redis, prefix: settings.prefix }),
         log,
       });
       // Closing waits for jobs in flight to finish, so a normal restart leaves nothing stalled.

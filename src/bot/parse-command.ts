@@ -23,19 +23,19 @@ export function tokenize(text: string): string[] | null {
 export function parseCommand(text: string): ParsedCommand {
   const tokens = tokenize(text.trim());
   if (tokens === null) return { type: 'usage-error', problem: 'a quote is not closed', usage: null };
-  const [first, second, ...rest] = tokens;
+  const [first, second] = tokens;
   if (first === undefined || first === 'help') return { type: 'help', topic: second ?? null };
 
   const resources = new Set(allKinds.map((k) => k.command[0]));
-  if (!resources.has(first))
-    return { type: 'usage-error', problem: `unknown command '${first}'`, usage: null };
-  const kind = second === undefined ? undefined : findKindByCommand(first, second);
+  if (!resources.has(first)) return { type: 'usage-error', problem: `unknown command '${first}'`, usage: null };
+  const single = findKindByCommand([first]);
+  const kind = single ?? (second === undefined ? undefined : findKindByCommand([first, second]));
   if (!kind) {
     const verbs = allKinds.filter((k) => k.command[0] === first).map((k) => k.command[1]);
-    const problem =
-      second === undefined ? `'${first}' needs a subcommand` : `unknown subcommand '${first} ${second}'`;
+    const problem = second === undefined ? `'${first}' needs a subcommand` : `unknown subcommand '${first} ${second}'`;
     return { type: 'usage-error', problem: `${problem} (one of: ${verbs.join(', ')})`, usage: null };
   }
+  const rest = tokens.slice(kind.command.length);
 
   const rawParams: Record<string, string> = {};
   const positional: string[] = [];

@@ -9,8 +9,8 @@ export interface BaseParams {
 export interface RequestKind<TId extends string, TSchema extends z.ZodType<BaseParams>> {
   /** `resource.verb`; also the BullMQ job name. */
   readonly id: TId;
-  /** The words after `/n3r` that select this kind, e.g. `['ns', 'create']`. */
-  readonly command: readonly [string, string];
+  /** The words after `/n3r` that select this kind: `['ns', 'create']`, or one word as in `['deploy']`. */
+  readonly command: readonly [string] | readonly [string, string];
   /** Parameter names taken from positional words, in order. */
   readonly positional: readonly string[];
   readonly usage: string;

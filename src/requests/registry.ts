@@ -16,6 +16,7 @@ export function isKindId(id: string): id is KindId {
   return Object.hasOwn(requestKinds, id);
 }
 
-export function findKindByCommand(resource: string, verb: string): AnyRequestKind | undefined {
-  return allKinds.find((kind) => kind.command[0] === resource && kind.command[1] === verb);
+/** The kind whose command words are exactly `words` (`['ns', 'create']`, `['deploy']`). */
+export function findKindByCommand(words: readonly string[]): AnyRequestKind | undefined {
+  return allKinds.find((kind) => kind.command.length === words.length && kind.command.every((w, i) => w === words[i]));
 }
