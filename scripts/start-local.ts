@@ -37,6 +37,7 @@ try {
     env: {
       ...process.env,
       N3R_ROLE: 'all',
+      SLACK_MODE: 'http',
       SLACK_BOT_TOKEN: emulator.botToken,
       SLACK_SIGNING_SECRET: emulator.signingSecret,
       SLACK_API_URL: emulator.apiUrl,

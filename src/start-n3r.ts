@@ -10,13 +10,14 @@ import { createExecutors } from './executors/index.js';
 import { KubeClients } from './executors/kube-clients.js';
 import { KubeFactsProvider } from './executors/kube-facts-provider.js';
 import { BullmqJobQueue } from './jobs/bullmq-job-queue.js';
+import { BullmqScheduler, startTimerWorker } from './jobs/bullmq-scheduler.js';
 import { startWorkers } from './jobs/start-workers.js';
 import type { Logger } from './logger.js';
 import { loadPolicyEngine } from './policy/load-policy-engine.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 
 export interface RunningN3r {
-  /** Port the Slack receiver listens on, when the bot role runs here. */
+  /** Port the Slack receiver listens on, when the bot role runs here in HTTP mode. */
   port: number | null;
   stop(): Promise<void>;
 }
@@ -39,12 +40,12 @@ export async function startN3r(
     // Both roles read facts for the policy; only the worker writes.
     const kube = KubeClients.fromKubeconfig(settings.kubeconfigPath, registry);
     const facts = new KubeFactsProvider(kube);
-    const store = new RedisRequestStore(redis, settings.prefix);
+    const store = new RedisRequestStore(redis, settings.prefix, log);
     const web = new WebClient(
       settings.slack.botToken,
       settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {},
     );
-    const notifier = new SlackNotifier(web);
+    const notifier = new SlackNotifier(web, registry.approverChannels);
 
     if (settings.role !== 'bot') {
       const workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
@@ -59,9 +60,16 @@ export async function startN3r(
         executors: createExecutors({ kube, registry, redis, prefix: settings.prefix }),
         log,
       });
+      const timers = startTimerWorker({
+        store,
+        notifier,
+        log,
+        connection: workerConnection,
+        prefix: settings.prefix,
+      });
       // Closing waits for jobs in flight to finish, so a normal restart leaves nothing stalled.
       stops.push(async () => {
-        await workers.close();
+        await Promise.all([workers.close(), timers.close()]);
         await workerConnection.quit();
       });
       log.info({ clusters: registry.clusters.map((c) => c.name) }, 'workers started');
@@ -70,7 +78,8 @@ export async function startN3r(
     let port: number | null = null;
     if (settings.role !== 'worker') {
       const queue = new BullmqJobQueue(redis, settings.prefix);
-      stops.push(() => queue.close());
+      const scheduler = new BullmqScheduler(redis, settings.prefix);
+      stops.push(async () => Promise.all([queue.close(), scheduler.close()]));
       const identity = new SlackIdentityResolver(web, registry.groups);
       const app = createSlackApp(settings, {
         registry,
@@ -79,13 +88,19 @@ export async function startN3r(
         policy,
         store,
         queue,
+        scheduler,
         notifier,
         log,
       });
-      const server = await app.start({ port: settings.slack.port, host: settings.slack.host });
-      port = (server.address() as AddressInfo).port;
+      if (settings.slack.mode === 'http') {
+        const server = await app.start({ port: settings.slack.port, host: settings.slack.host });
+        port = (server.address() as AddressInfo).port;
+        log.info({ port, host: settings.slack.host }, 'slack receiver listening');
+      } else {
+        await app.start();
+        log.info('connected to slack over socket mode');
+      }
       stops.push(() => app.stop());
-      log.info({ port, host: settings.slack.host }, 'slack receiver listening');
     }
     return { port, stop };
   } catch (error) {

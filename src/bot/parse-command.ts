@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { type AnyRequestKind, allKinds, findKindByCommand } from '../requests/registry.js';
+import { builtinUsage } from './views/messages.js';
 
 export type ParsedCommand =
   | { type: 'help'; topic: string | null }
+  | { type: 'whoami' }
+  | { type: 'about-request'; action: 'status' | 'cancel' | 'audit'; requestId: string }
   | { type: 'ask'; kind: AnyRequestKind; rawParams: Record<string, string> }
   | { type: 'usage-error'; problem: string; usage: string | null };
 
@@ -24,15 +27,26 @@ export function parseCommand(text: string): ParsedCommand {
   const tokens = tokenize(text.trim());
   if (tokens === null) return { type: 'usage-error', problem: 'a quote is not closed', usage: null };
   const [first, second] = tokens;
-  if (first === undefined || first === 'help') return { type: 'help', topic: second ?? null };
+  if (first === undefined || first === 'help')
+    return { type: 'help', topic: tokens.slice(1).join(' ') || null };
+  if (first === 'whoami')
+    return tokens.length === 1 ? { type: 'whoami' } : usageError('whoami takes no arguments', 'whoami');
+  if (first === 'status' || first === 'cancel' || first === 'audit') {
+    if (second === undefined || tokens.length > 2) return usageError(`${first} needs one request id`, first);
+    if (!/^r-[a-z0-9]{10}$/.test(second))
+      return usageError(`'${second}' is not a request id (they look like r-ab3k9x2mqp)`, first);
+    return { type: 'about-request', action: first, requestId: second };
+  }
 
   const resources = new Set(allKinds.map((k) => k.command[0]));
-  if (!resources.has(first)) return { type: 'usage-error', problem: `unknown command '${first}'`, usage: null };
+  if (!resources.has(first))
+    return { type: 'usage-error', problem: `unknown command '${first}'`, usage: null };
   const single = findKindByCommand([first]);
   const kind = single ?? (second === undefined ? undefined : findKindByCommand([first, second]));
   if (!kind) {
     const verbs = allKinds.filter((k) => k.command[0] === first).map((k) => k.command[1]);
-    const problem = second === undefined ? `'${first}' needs a subcommand` : `unknown subcommand '${first} ${second}'`;
+    const problem =
+      second === undefined ? `'${first}' needs a subcommand` : `unknown subcommand '${first} ${second}'`;
     return { type: 'usage-error', problem: `${problem} (one of: ${verbs.join(', ')})`, usage: null };
   }
   const rest = tokens.slice(kind.command.length);
@@ -82,4 +96,8 @@ export function parseCommand(text: string): ParsedCommand {
 
 function optionNames(kind: AnyRequestKind): string[] {
   return kind.params instanceof z.ZodObject ? Object.keys(kind.params.shape) : [];
+}
+
+function usageError(problem: string, builtin: keyof typeof builtinUsage): ParsedCommand {
+  return { type: 'usage-error', problem, usage: builtinUsage[builtin] };
 }

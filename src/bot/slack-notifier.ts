@@ -1,16 +1,19 @@
 import type { WebClient } from '@slack/web-api';
+import type { ClusterRegistry } from '../config/cluster-registry.js';
 import type { Notifier } from '../core/ports.js';
 import type { MessageRef, RequestRecord } from '../core/request.js';
-import { requestCard } from './blocks.js';
+import { approvalPrompt } from './views/approval-prompt.js';
+import { requestCard } from './views/request-card.js';
 
-/** The Notifier port on Slack's Web API: the request card and its thread. */
+/** The Notifier port on Slack's Web API: the request card and its thread, and the approval prompt. */
 export class SlackNotifier implements Notifier {
-  constructor(private readonly client: WebClient) {}
+  constructor(
+    private readonly client: WebClient,
+    private readonly approverChannels: ClusterRegistry['approverChannels'],
+  ) {}
 
   async postCard(record: RequestRecord): Promise<MessageRef> {
-    const posted = await this.client.chat.postMessage({ channel: record.channel, ...requestCard(record) });
-    if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel or ts');
-    return { channel: posted.channel, ts: posted.ts };
+    return this.post(record.channel, requestCard(record));
   }
 
   async updateCard(record: RequestRecord): Promise<void> {
@@ -32,5 +35,24 @@ export class SlackNotifier implements Notifier {
       ...(record.card ? { thread_ts: record.card.ts } : {}),
       text,
     });
+  }
+
+  async postPrompt(record: RequestRecord): Promise<MessageRef> {
+    return this.post(this.approverChannels[record.cluster.type], approvalPrompt(record));
+  }
+
+  async updatePrompt(record: RequestRecord): Promise<void> {
+    if (!record.prompt) return;
+    await this.client.chat.update({
+      channel: record.prompt.channel,
+      ts: record.prompt.ts,
+      ...approvalPrompt(record),
+    });
+  }
+
+  private async post(channel: string, message: ReturnType<typeof requestCard>): Promise<MessageRef> {
+    const posted = await this.client.chat.postMessage({ channel, ...message });
+    if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel or ts');
+    return { channel: posted.channel, ts: posted.ts };
   }
 }

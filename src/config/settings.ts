@@ -7,8 +7,13 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 const envSchema = z.object({
   /** Which processes to run here: the Slack-facing bot, the job worker, or both. @defaultValue all */
   N3R_ROLE: z.enum(['bot', 'worker', 'all']).default('all'),
+  /** How Slack reaches the bot: Socket Mode (outbound WebSocket, no public endpoint) or HTTP. @defaultValue socket */
+  SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
-  SLACK_SIGNING_SECRET: z.string().min(16, 'must be the app signing secret'),
+  /** App-level token with connections:write; needed in Socket Mode. */
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
+  /** Verifies HTTP deliveries; needed in HTTP mode. */
+  SLACK_SIGNING_SECRET: z.string().min(16, 'must be the app signing secret').optional(),
   /** Web API base URL; only set to reach a Slack emulator. @defaultValue https://slack.com/api/ */
   SLACK_API_URL: z.url().optional(),
   /** Port of the HTTP receiver for Slack deliveries. @defaultValue 3000 */
@@ -39,7 +44,23 @@ const envSchema = z.object({
 
 export type Settings = Readonly<{
   role: 'bot' | 'worker' | 'all';
-  slack: { botToken: string; signingSecret: string; apiUrl: string | undefined; port: number; host: string };
+  slack:
+    | {
+        mode: 'socket';
+        botToken: string;
+        appToken: string;
+        apiUrl: string | undefined;
+        port: number;
+        host: string;
+      }
+    | {
+        mode: 'http';
+        botToken: string;
+        signingSecret: string;
+        apiUrl: string | undefined;
+        port: number;
+        host: string;
+      };
   redisUrl: string;
   prefix: string;
   registryPath: string;
@@ -53,20 +74,41 @@ export type Settings = Readonly<{
 /** Reads settings from the environment once; every problem is reported together. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = listIssues(parsed.error);
+  // The transport's own secrets are checked apart, so they are reported with every other problem.
+  const mode = env['SLACK_MODE'] ?? 'socket';
+  const problems = [
+    ...(parsed.success ? [] : listIssues(parsed.error)),
+    ...(mode === 'socket' && !env['SLACK_APP_TOKEN']
+      ? ['SLACK_APP_TOKEN: is required in Socket Mode (SLACK_MODE=socket)']
+      : []),
+    ...(mode === 'http' && !env['SLACK_SIGNING_SECRET']
+      ? ['SLACK_SIGNING_SECRET: is required in HTTP mode (SLACK_MODE=http)']
+      : []),
+  ];
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(['settings are invalid:', ...problems.map((p) => `  - ${p}`)].join('\n'));
   }
   const e = parsed.data;
   return Object.freeze({
     role: e.N3R_ROLE,
-    slack: {
-      botToken: e.SLACK_BOT_TOKEN,
-      signingSecret: e.SLACK_SIGNING_SECRET,
-      apiUrl: e.SLACK_API_URL,
-      port: e.PORT,
-      host: e.HOST,
-    },
+    slack:
+      e.SLACK_MODE === 'socket'
+        ? {
+            mode: 'socket' as const,
+            botToken: e.SLACK_BOT_TOKEN,
+            appToken: e.SLACK_APP_TOKEN ?? '',
+            apiUrl: e.SLACK_API_URL,
+            port: e.PORT,
+            host: e.HOST,
+          }
+        : {
+            mode: 'http' as const,
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET ?? '',
+            apiUrl: e.SLACK_API_URL,
+            port: e.PORT,
+            host: e.HOST,
+          },
     redisUrl: e.REDIS_URL,
     prefix: e.N3R_PREFIX,
     registryPath: e.N3R_REGISTRY,

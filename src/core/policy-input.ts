@@ -1,9 +1,19 @@
 import type { AnyRequestKind } from '../requests/registry.js';
-import type { PolicyInput } from './decision.js';
-import type { FactsProvider } from './ports.js';
-import type { ClusterRef, Requester } from './request.js';
+import type { Decision, PolicyInput } from './decision.js';
+import type { FactsProvider, PolicyEngine } from './ports.js';
+import type { Approval, ClusterRef, Requester } from './request.js';
 
 type KindParams = Parameters<AnyRequestKind['toPolicyParams']>[0];
+
+export interface Evaluation {
+  id: string;
+  kind: AnyRequestKind;
+  params: KindParams;
+  requester: Requester;
+  cluster: ClusterRef;
+  /** Approvals bound to the current request hash; others are left out. */
+  approvals: readonly Approval[];
+}
 
 /** Fetches the facts the kind's rules need (today: its namespace) into `input.context`. */
 export async function gatherContext(
@@ -16,19 +26,12 @@ export async function gatherContext(
   const namespace = kind.namespaceOf?.(params);
   if (namespace !== undefined) {
     const found = await facts.namespace(cluster.name, namespace);
-    context['namespace'] = { exists: found.exists, team: found.team, request_id: found.requestId };
+    context.namespace = { exists: found.exists, team: found.team, request_id: found.requestId };
   }
   return context;
 }
 
-export function buildPolicyInput(args: {
-  id: string;
-  kind: AnyRequestKind;
-  params: KindParams;
-  requester: Requester;
-  cluster: ClusterRef;
-  context: Record<string, unknown>;
-}): PolicyInput {
+export function buildPolicyInput(args: Evaluation & { context: Record<string, unknown> }): PolicyInput {
   return {
     request: {
       id: args.id,
@@ -41,7 +44,17 @@ export function buildPolicyInput(args: {
       },
     },
     cluster: { name: args.cluster.name, type: args.cluster.type, region: args.cluster.region },
-    approvals: [],
+    approvals: args.approvals.map((a) => ({ slack_id: a.slackId, groups: a.groups, at: a.at })),
     context: args.context,
   };
+}
+
+/** Gathers fresh facts and asks the policy; the input goes with the decision for the audit trail. */
+export async function evaluate(
+  deps: { facts: FactsProvider; policy: PolicyEngine },
+  args: Evaluation,
+): Promise<{ decision: Decision; input: PolicyInput }> {
+  const context = await gatherContext(deps.facts, args.kind, args.params, args.cluster);
+  const input = buildPolicyInput({ ...args, context });
+  return { decision: deps.policy.decide(args.cluster.type, input), input };
 }

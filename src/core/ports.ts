@@ -1,25 +1,53 @@
 import type { Logger } from '../logger.js';
 import type { KindId, ParamsOf } from '../requests/registry.js';
 import type { Decision, PolicyInput } from './decision.js';
-import type { ExecutionResult, MessageRef, Requester, RequestRecord, RequestState } from './request.js';
+import type {
+  AuditEntry,
+  AuditEvent,
+  ExecutionResult,
+  MessageRef,
+  Requester,
+  RequestRecord,
+  RequestState,
+} from './request.js';
 
 export interface PolicyEngine {
   /** Evaluates synchronously; an engine failure is a denial, never a throw and never an allow. */
   decide(clusterType: string, input: PolicyInput): Decision;
 }
 
+/** A change to a stored record, with the audit entry that records it (none for bookkeeping like a card ts). */
+export interface RecordChange {
+  record: RequestRecord;
+  audit?: AuditEvent;
+}
+
 export interface RequestStore {
-  /** Stores a new record; false when the id is taken. */
-  create(record: RequestRecord): Promise<boolean>;
+  /** Stores a new record with its first audit entry; false when the id is taken. */
+  create(record: RequestRecord, audit: AuditEvent): Promise<boolean>;
   get(id: string): Promise<RequestRecord | null>;
-  /** Moves a record to a new state when it is in one of `from`; returns the updated record, or null. */
+  /**
+   * Changes a record atomically: `change` sees the current record and returns the new one (or null to
+   * leave it); it is called again if someone else changed the record meanwhile. Returns the stored record,
+   * or null when unchanged or unknown.
+   */
+  update(id: string, change: (record: RequestRecord) => RecordChange | null): Promise<RequestRecord | null>;
+  /** Moves a record to a new state when it is in one of `from`; the audit event defaults to the state. */
   transition(
     id: string,
     from: readonly RequestState[],
     to: RequestState,
-    patch?: Partial<Pick<RequestRecord, 'result' | 'error' | 'decision'>>,
+    patch?: Partial<RequestRecord>,
+    audit?: AuditEvent,
   ): Promise<RequestRecord | null>;
-  setCard(id: string, card: MessageRef): Promise<void>;
+  auditTrail(id: string): Promise<AuditEntry[]>;
+  /** Remembers which request a Slack message (an approval prompt) belongs to. */
+  linkMessage(ref: MessageRef, requestId: string): Promise<void>;
+  requestAt(ref: MessageRef): Promise<string | null>;
+  /** True the first time a key is seen within the window: Slack's retries and duplicate deliveries. */
+  firstDelivery(key: string, windowSeconds?: number): Promise<boolean>;
+  /** The requester's requests, newest first. */
+  recentByRequester(slackId: string, limit: number): Promise<RequestRecord[]>;
 }
 
 export interface JobQueue {
@@ -34,6 +62,15 @@ export interface Notifier {
   updateCard(record: RequestRecord): Promise<void>;
   /** Adds a reply in the card's thread. */
   replyInThread(record: RequestRecord, text: string): Promise<void>;
+  /** Posts the approval prompt in the approvers' channel of the request's cluster type. */
+  postPrompt(record: RequestRecord): Promise<MessageRef>;
+  /** Redraws the approval prompt from the record (approvals so far, or the outcome). */
+  updatePrompt(record: RequestRecord): Promise<void>;
+}
+
+/** Timers that must survive restarts: today, the expiry of a request waiting for approval. */
+export interface Scheduler {
+  scheduleExpiry(record: RequestRecord): Promise<void>;
 }
 
 /** What the cluster says about a namespace, for `input.context.namespace`. */

@@ -46,6 +46,22 @@ export interface ExecutionResult {
   details: string[];
 }
 
+/** One approval, bound to the request as it was when approved. */
+export interface Approval {
+  slackId: string;
+  /** The approver's platform groups when they approved. */
+  groups: string[];
+  at: string;
+  /** `requestHash` of the request they approved; an approval of another version does not count. */
+  requestHash: string;
+}
+
+export interface Rejection {
+  slackId: string;
+  reason: string;
+  at: string;
+}
+
 /** A request as stored: everything needed to run it, show it and audit it. */
 export interface RequestRecord {
   id: string;
@@ -58,9 +74,34 @@ export interface RequestRecord {
   /** Where the request was made; the card goes there. */
   channel: string;
   card: MessageRef | null;
+  /** The approval prompt in the approvers' channel, when approval was asked. */
+  prompt: MessageRef | null;
+  /** Hash of what is asked (kind, params, cluster, requester): approvals are bound to it. */
+  requestHash: string;
+  approvals: Approval[];
+  rejection: Rejection | null;
+  /** When an unapproved request expires. */
+  expiresAt: string | null;
   decision: Decision;
   result: ExecutionResult | null;
   error: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** An entry of a request's audit trail, appended atomically with the change it records. */
+export interface AuditEvent {
+  /** `stored`, `decided`, `approved`, `rejected`, `queued`, `started`, `succeeded`, … */
+  event: string;
+  /** Slack id of who caused it, or `n3r` for the bot itself. */
+  actor: string;
+  detail?: Record<string, string>;
+}
+
+export interface AuditEntry extends AuditEvent {
+  /** The stream entry id: stable, ordered. */
+  id: string;
+  state: RequestState;
+  revision: string;
+  at: string;
 }

@@ -1,9 +1,11 @@
 import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
-import { buildPolicyInput, gatherContext } from './policy-input.js';
-import { createProgressReporter } from './progress-reporter.js';
+import { currentApprovals } from './approvals.js';
+import { tell } from './decide-approval.js';
+import { evaluate } from './policy-input.js';
 import type { Executor, ExecutorMap, FactsProvider, Notifier, PolicyEngine, RequestStore } from './ports.js';
+import { createProgressReporter } from './progress-reporter.js';
 import type { RequestRecord } from './request.js';
 
 export interface RunDeps {
@@ -31,37 +33,42 @@ export type RunOutcome = 'succeeded' | 'skipped' | 'denied';
  * is skipped, so a duplicate or late job never applies a change twice.
  */
 export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOutcome> {
-  const running = await deps.store.transition(run.requestId, ['queued', 'running'], 'running');
+  const running = await deps.store.transition(
+    run.requestId,
+    ['queued', 'running'],
+    'running',
+    {},
+    {
+      event: 'started',
+      actor: 'n3r',
+      detail: { attempt: String(run.attempt) },
+    },
+  );
   if (!running) {
     deps.log.info({ requestId: run.requestId }, 'job skipped: request is not runnable');
     return 'skipped';
   }
   const log = deps.log.child({ requestId: running.id, kind: running.kind, cluster: running.cluster.name });
-  log.info({ audit: true, attempt: run.attempt }, 'job started');
   if (run.attempt === 1) await tell(log, () => deps.notifier.updateCard(running));
 
   const kind = requestKinds[running.kind];
   const params = kind.params.parse(running.params);
-  // Fresh facts: the world may have changed while the request waited in the queue.
-  const context = await gatherContext(deps.facts, kind, params, running.cluster);
-  const decision = deps.policy.decide(
-    running.cluster.type,
-    buildPolicyInput({
-      id: running.id,
-      kind,
-      params,
-      requester: running.requester,
-      cluster: running.cluster,
-      context,
-    }),
-  );
+  // Fresh facts and the approvals as they stand: the world may have changed while the job waited.
+  const { decision } = await evaluate(deps, {
+    id: running.id,
+    kind,
+    params,
+    requester: running.requester,
+    cluster: running.cluster,
+    approvals: currentApprovals(running),
+  });
   if (!decision.allow) {
     const reasons = decision.deny.map((d) => `${d.message} [${d.rule}]`);
     const failed = await deps.store.transition(running.id, ['running'], 'failed', {
       decision,
       error: `the policy no longer allows this request: ${reasons.join('; ') || 'approval is missing'}`,
     });
-    log.info({ audit: true, decision }, 'job stopped: policy no longer allows');
+    log.info({ decision }, 'job stopped: policy no longer allows');
     if (failed) await report(deps, log, failed);
     return 'denied';
   }
@@ -78,8 +85,17 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
       signal: run.signal,
       progress: (line) => progress.report(line),
     }).finally(() => progress.flush());
-    const done = await deps.store.transition(running.id, ['running'], 'succeeded', { result });
-    log.info({ audit: true, result }, 'job succeeded');
+    const done = await deps.store.transition(
+      running.id,
+      ['running'],
+      'succeeded',
+      { result },
+      {
+        event: 'succeeded',
+        actor: 'n3r',
+        detail: { summary: result.summary },
+      },
+    );
     if (done) await report(deps, log, done);
     return 'succeeded';
   } catch (error) {
@@ -89,9 +105,18 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
       'job failed',
     );
     if (run.willRetry && appError.retryable) throw appError;
-    const failed = await deps.store.transition(running.id, ['running'], 'failed', {
-      error: appError.userText ?? `${appError.code}: ${appError.message}`,
-    });
+    const message = appError.userText ?? `${appError.code}: ${appError.message}`;
+    const failed = await deps.store.transition(
+      running.id,
+      ['running'],
+      'failed',
+      { error: message },
+      {
+        event: 'failed',
+        actor: 'n3r',
+        detail: { error: message },
+      },
+    );
     if (failed) await report(deps, log, failed);
     throw new AppError(appError.code, appError.message, { cause: appError, retryable: false });
   }
@@ -104,13 +129,4 @@ async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promis
       ? [`:white_check_mark: ${record.result?.summary ?? 'done'}`, ...(record.result?.details ?? [])]
       : [`:x: ${record.error ?? 'failed'}`];
   await tell(log, () => deps.notifier.replyInThread(record, lines.join('\n')));
-}
-
-/** Slack being down must not fail a change that was made: the record holds the truth. */
-async function tell(log: Logger, send: () => Promise<void>): Promise<void> {
-  try {
-    await send();
-  } catch (error) {
-    log.warn({ err: error }, 'slack update failed');
-  }
 }

@@ -3,7 +3,8 @@ import { listIssues } from '../config/schema-errors.js';
 import type { Logger } from '../logger.js';
 import type { AnyRequestKind } from '../requests/registry.js';
 import type { Decision } from './decision.js';
-import { buildPolicyInput, gatherContext } from './policy-input.js';
+import { durationMs } from './durations.js';
+import { evaluate } from './policy-input.js';
 import type {
   FactsProvider,
   IdentityResolver,
@@ -11,8 +12,10 @@ import type {
   Notifier,
   PolicyEngine,
   RequestStore,
+  Scheduler,
 } from './ports.js';
 import type { RequestRecord } from './request.js';
+import { hashOf, requestHash } from './request-hash.js';
 import { newRequestId } from './request-id.js';
 
 export interface SubmitDeps {
@@ -22,6 +25,7 @@ export interface SubmitDeps {
   policy: PolicyEngine;
   store: RequestStore;
   queue: JobQueue;
+  scheduler: Scheduler;
   notifier: Notifier;
   log: Logger;
   now?: () => Date;
@@ -33,36 +37,45 @@ export interface Ask {
   rawParams: Record<string, unknown>;
   slackUserId: string;
   channel: string;
+  /** Unique per delivery of the ask (the slash command's trigger_id); a redelivery gets the same one. */
+  deliveryId?: string;
 }
 
 export type SubmitOutcome =
-  | { outcome: 'invalid'; problems: string[] }
+  | { outcome: 'invalid'; problems: string[]; paths: string[] }
   | { outcome: 'denied'; description: string; decision: Decision }
   | { outcome: 'accepted'; record: RequestRecord };
 
+/** An approval that nobody gives expires after this long unless the policy says otherwise. */
+export const defaultApprovalExpiryMs = 24 * 3_600_000;
+
 /**
- * Parse → decide → persist → card → enqueue. Invalid and denied asks change nothing; an accepted one is
- * stored before anyone is told, and its job id is the request id, so a retry cannot queue it twice.
+ * Parse → decide → persist → card → (approval prompt | enqueue). Invalid and denied asks change nothing;
+ * an accepted one is stored before anyone is told, and its job id is the request id, so a retry cannot
+ * queue it twice.
  */
 export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitOutcome> {
   const parsed = ask.kind.params.safeParse(ask.rawParams);
-  if (!parsed.success) return { outcome: 'invalid', problems: listIssues(parsed.error) };
+  if (!parsed.success) {
+    return {
+      outcome: 'invalid',
+      problems: listIssues(parsed.error),
+      paths: parsed.error.issues.map((i) => String(i.path[0] ?? '')),
+    };
+  }
   const params = parsed.data;
-
   const cluster = findCluster(deps.registry, params.cluster);
   if (!cluster) {
     const known = deps.registry.clusters.map((c) => c.name).join(', ');
     return {
       outcome: 'invalid',
       problems: [`cluster: unknown cluster '${params.cluster}' (known: ${known})`],
+      paths: ['cluster'],
     };
   }
 
   const clusterRef = { name: cluster.name, type: cluster.type, region: cluster.region };
-  const [requester, context] = await Promise.all([
-    deps.identity.resolve(ask.slackUserId),
-    gatherContext(deps.facts, ask.kind, params, clusterRef),
-  ]);
+  const requester = await deps.identity.resolve(ask.slackUserId);
   const id = newRequestId();
   const log = deps.log.child({
     requestId: id,
@@ -71,12 +84,15 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     slackUserId: ask.slackUserId,
   });
   const description = ask.kind.describe(params);
-
-  const decision = deps.policy.decide(
-    cluster.type,
-    buildPolicyInput({ id, kind: ask.kind, params, requester, cluster: clusterRef, context }),
-  );
-  log.info({ audit: true, decision }, 'policy decided');
+  const { decision, input } = await evaluate(deps, {
+    id,
+    kind: ask.kind,
+    params,
+    requester,
+    cluster: clusterRef,
+    approvals: [],
+  });
+  log.info({ audit: true, decision, description }, 'policy decided');
   if (decision.deny.length > 0) return { outcome: 'denied', description, decision };
   if (!decision.allow && !decision.approval.required) {
     return {
@@ -89,7 +105,9 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     };
   }
 
-  const now = (deps.now ?? (() => new Date()))().toISOString();
+  const now = (deps.now ?? (() => new Date()))();
+  const awaiting = !decision.allow;
+  const expiry = durationMs(decision.approval.expiresIn) ?? defaultApprovalExpiryMs;
   const record: RequestRecord = {
     id,
     kind: ask.kind.id,
@@ -97,38 +115,89 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     description,
     requester,
     cluster: clusterRef,
-    state: decision.allow ? 'queued' : 'awaiting_approval',
+    state: awaiting ? 'awaiting_approval' : 'queued',
     channel: ask.channel,
     card: null,
+    prompt: null,
+    requestHash: requestHash({
+      kind: ask.kind.id,
+      params,
+      cluster: cluster.name,
+      requester: requester.slackId,
+    }),
+    approvals: [],
+    rejection: null,
+    expiresAt: awaiting ? new Date(now.getTime() + expiry).toISOString() : null,
     decision,
     result: null,
     error: null,
-    createdAt: now,
-    updatedAt: now,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
   };
-  if (!(await deps.store.create(record))) throw new Error(`request id ${id} is already taken`);
-  log.info({ audit: true, state: record.state }, 'request stored');
+  const decided = {
+    event: 'decided',
+    actor: requester.slackId,
+    detail: {
+      outcome: awaiting ? 'approval required' : 'allowed',
+      revision: decision.revision,
+      input_hash: hashOf(input),
+      description,
+    },
+  };
+  if (!(await deps.store.create(record, decided))) throw new Error(`request id ${id} is already taken`);
 
   try {
-    record.card = await deps.notifier.postCard(record);
-    await deps.store.setCard(id, record.card);
+    const card = await deps.notifier.postCard(record);
+    record.card = card;
+    await deps.store.update(id, (r) => ({ record: { ...r, card } }));
   } catch (error) {
-    // The request stands without its card; the worker posts a fresh message when it reports.
+    // The request stands without its card; the next report posts a fresh message.
     log.warn({ err: error }, 'request card not posted');
   }
 
-  if (record.state === 'queued') {
-    try {
-      await deps.queue.enqueue(record);
-    } catch (error) {
-      // Marked failed so that a job that did get queued finds it terminal and does nothing.
-      const failed = await deps.store.transition(id, ['queued'], 'failed', {
-        error: 'the job queue could not be reached',
-      });
-      if (failed) await deps.notifier.updateCard(failed).catch(() => undefined);
-      throw error;
-    }
-    log.info({ audit: true }, 'request queued');
+  if (awaiting) {
+    await deps.scheduler.scheduleExpiry(record);
+    const prompt = await deps.notifier.postPrompt(record).catch((error: unknown) => {
+      // The card says it waits for approval; approvers can still act once the prompt is re-posted.
+      log.error({ err: error }, 'approval prompt not posted');
+      return null;
+    });
+    if (prompt) await deps.store.linkMessage(prompt, id);
+    await deps.store.update(id, (r) => ({
+      record: { ...r, prompt },
+      audit: {
+        event: 'approval requested',
+        actor: 'n3r',
+        detail: {
+          groups: decision.approval.groups.join(','),
+          count: String(decision.approval.count),
+          expires_at: record.expiresAt ?? '',
+        },
+      },
+    }));
+    return { outcome: 'accepted', record: { ...record, prompt } };
   }
+
+  await enqueueOrFail(deps, record, log);
   return { outcome: 'accepted', record };
+}
+
+/** Enqueues an allowed request and records it; a queue failure marks the request failed and tells. */
+export async function enqueueOrFail(
+  deps: Pick<SubmitDeps, 'queue' | 'store' | 'notifier'>,
+  record: RequestRecord,
+  log: Logger,
+): Promise<void> {
+  try {
+    await deps.queue.enqueue(record);
+  } catch (error) {
+    // Marked failed so that a job that did get queued finds it terminal and does nothing.
+    const failed = await deps.store.transition(record.id, ['queued'], 'failed', {
+      error: 'the job queue could not be reached',
+    });
+    if (failed) await deps.notifier.updateCard(failed).catch(() => undefined);
+    throw error;
+  }
+  await deps.store.update(record.id, (r) => ({ record: r, audit: { event: 'job queued', actor: 'n3r' } }));
+  log.info({ audit: true }, 'request queued');
 }

@@ -1,8 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { RequestStore } from '../core/ports.js';
-import type { MessageRef, RequestRecord, RequestState } from '../core/request.js';
-
-type Patch = Partial<Pick<RequestRecord, 'result' | 'error' | 'decision'>>;
+import type { RecordChange, RequestStore } from '../core/ports.js';
+import type { AuditEntry, AuditEvent, MessageRef, RequestRecord, RequestState } from '../core/request.js';
+import type { Logger } from '../logger.js';
 
 // Compare-and-set on a record's version; appends the audit entry in the same atomic step.
 // KEYS: record hash, audit stream. ARGV: expected version, new JSON, then audit field/value pairs (may be none).
@@ -11,28 +10,30 @@ local version = redis.call('HGET', KEYS[1], 'version')
 if not version then return -1 end
 if version ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'version', tonumber(version) + 1, 'json', ARGV[2])
-if #ARGV > 2 then redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3)) end
+if #ARGV > 2 then return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3)) end
 return 1
 `;
 
-// Creates a record only when its id is free, with its first audit entry.
+// Creates a record only when its id is free, with its first audit entry and its place in the requester's list.
+// KEYS: record hash, audit stream, requester index. ARGV: JSON, score, id, then audit field/value pairs.
 const createScript = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'version', 1, 'json', ARGV[1])
-redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
 return 1
 `;
 
 /**
  * Request records in Redis: one hash per request holding the JSON record and a version. Every change is a
- * compare-and-set on the version, and every state change appends to the request's audit stream in the
- * same script, so a record and its trail never disagree and concurrent writers never lose an update.
+ * compare-and-set on the version, and its audit entry is appended to the request's stream in the same
+ * script, so a record and its trail never disagree and concurrent writers never lose an update.
  */
 export class RedisRequestStore implements RequestStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly log?: Logger,
   ) {}
 
   private key(id: string): string {
@@ -44,15 +45,23 @@ export class RedisRequestStore implements RequestStore {
     return `${this.prefix}:audit:${id}`;
   }
 
-  async create(record: RequestRecord): Promise<boolean> {
+  private requesterKey(slackId: string): string {
+    return `${this.prefix}:by-requester:${slackId}`;
+  }
+
+  async create(record: RequestRecord, audit: AuditEvent): Promise<boolean> {
     const created = await this.redis.eval(
       createScript,
-      2,
+      3,
       this.key(record.id),
       this.auditKey(record.id),
+      this.requesterKey(record.requester.slackId),
       JSON.stringify(record),
-      ...auditFields(record),
+      Date.parse(record.createdAt),
+      record.id,
+      ...auditFields(record, audit),
     );
+    if (created === 1) this.logAudit(record, audit);
     return created === 1;
   }
 
@@ -65,30 +74,26 @@ export class RedisRequestStore implements RequestStore {
     id: string,
     from: readonly RequestState[],
     to: RequestState,
-    patch: Patch = {},
+    patch: Partial<RequestRecord> = {},
+    audit?: AuditEvent,
   ): Promise<RequestRecord | null> {
     return this.update(id, (record) =>
       from.includes(record.state)
-        ? { ...record, ...patch, state: to, updatedAt: this.now().toISOString() }
+        ? { record: { ...record, ...patch, state: to }, audit: audit ?? { event: to, actor: 'n3r' } }
         : null,
     );
   }
 
-  async setCard(id: string, card: MessageRef): Promise<void> {
-    await this.update(id, (record) => ({ ...record, card }));
-  }
-
-  private async update(
+  async update(
     id: string,
-    change: (record: RequestRecord) => RequestRecord | null,
+    change: (record: RequestRecord) => RecordChange | null,
   ): Promise<RequestRecord | null> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const [version = null, raw = null] = await this.redis.hmget(this.key(id), 'version', 'json');
       if (version === null || raw === null) return null;
-      const before = JSON.parse(raw) as RequestRecord;
-      const after = change(before);
-      if (after === null) return null;
-      const audit = after.state === before.state ? [] : auditFields(after);
+      const changed = change(JSON.parse(raw) as RequestRecord);
+      if (changed === null) return null;
+      const after = { ...changed.record, updatedAt: new Date().toISOString() };
       const outcome = await this.redis.eval(
         compareAndSetScript,
         2,
@@ -96,17 +101,80 @@ export class RedisRequestStore implements RequestStore {
         this.auditKey(id),
         version,
         JSON.stringify(after),
-        ...audit,
+        ...(changed.audit ? auditFields(after, changed.audit) : []),
       );
-      if (outcome === 1) return after;
       if (outcome === -1) return null;
+      if (outcome !== 0) {
+        if (changed.audit) this.logAudit(after, changed.audit);
+        return after;
+      }
     }
     throw new Error(`request ${id} kept changing under concurrent updates`);
   }
+
+  async auditTrail(id: string): Promise<AuditEntry[]> {
+    const entries = await this.redis.xrange(this.auditKey(id), '-', '+');
+    return entries.map(([entryId, fields]) => {
+      const map = new Map<string, string>();
+      for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+      const detail = Object.fromEntries(
+        [...map].filter(([k]) => k.startsWith('d.')).map(([k, v]) => [k.slice(2), v]),
+      );
+      return {
+        id: entryId,
+        event: map.get('event') ?? '',
+        actor: map.get('actor') ?? '',
+        state: (map.get('state') ?? 'queued') as RequestState,
+        revision: map.get('revision') ?? '',
+        at: map.get('at') ?? '',
+        ...(Object.keys(detail).length > 0 ? { detail } : {}),
+      };
+    });
+  }
+
+  async linkMessage(ref: MessageRef, requestId: string): Promise<void> {
+    await this.redis.set(this.messageKey(ref), requestId, 'EX', 90 * 24 * 3600);
+  }
+
+  async requestAt(ref: MessageRef): Promise<string | null> {
+    return this.redis.get(this.messageKey(ref));
+  }
+
+  async firstDelivery(key: string, windowSeconds = 3600): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}:delivery:${key}`, '1', 'EX', windowSeconds, 'NX')) === 'OK';
+  }
+
+  private messageKey(ref: MessageRef): string {
+    return `${this.prefix}:message:${ref.channel}:${ref.ts}`;
+  }
+
+  async recentByRequester(slackId: string, limit: number): Promise<RequestRecord[]> {
+    const ids = await this.redis.zrevrange(this.requesterKey(slackId), 0, limit - 1);
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records.filter((r): r is RequestRecord => r !== null);
+  }
+
+  private logAudit(record: RequestRecord, audit: AuditEvent): void {
+    this.log?.info(
+      {
+        audit: true,
+        requestId: record.id,
+        kind: record.kind,
+        cluster: record.cluster.name,
+        state: record.state,
+        ...audit,
+      },
+      `audit ${audit.event}`,
+    );
+  }
 }
 
-function auditFields(record: RequestRecord): string[] {
-  return [
+function auditFields(record: RequestRecord, audit: AuditEvent): string[] {
+  const fields = [
+    'event',
+    audit.event,
+    'actor',
+    audit.actor,
     'state',
     record.state,
     'kind',
@@ -118,6 +186,8 @@ function auditFields(record: RequestRecord): string[] {
     'revision',
     record.decision.revision,
     'at',
-    record.updatedAt,
+    new Date().toISOString(),
   ];
+  for (const [key, value] of Object.entries(audit.detail ?? {})) fields.push(`d.${key}`, value);
+  return fields;
 }

@@ -25,7 +25,8 @@ describe('bad input from Slack', () => {
   }
 
   async function expectNothingChanged(namespace: string | null) {
-    expect(await h.redis.keys(`${h.prefix}:*`)).toEqual([]);
+    expect(await h.redis.keys(`${h.prefix}:request:*`)).toEqual([]);
+    expect(await h.redis.keys(`${h.prefix}:audit:*`)).toEqual([]);
     expect(await h.jobCount()).toBe(0);
     expect(h.emulator.channelMessages(channels.team)).toEqual([]);
     if (namespace)
@@ -121,7 +122,7 @@ describe('bad input from Slack', () => {
     expect(answer.text).toContain(
       `namespace '${name}' already exists on cluster 'pub-local-a' [namespace.exists]`,
     );
-    expect(await h.redis.keys(`${h.prefix}:*`)).toEqual([]);
+    expect(await h.redis.keys(`${h.prefix}:request:*`)).toEqual([]);
     expect(await h.jobCount()).toBe(0);
     const ns = await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     expect(ns?.metadata?.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();

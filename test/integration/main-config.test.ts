@@ -12,7 +12,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'n3r-main-'));
 async function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   try {
     await run(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
-      env: { PATH: process.env['PATH'] ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', ...env },
       timeout: 30_000,
     });
     return { code: 0, stderr: '' };
@@ -39,6 +39,7 @@ describe('starting the bot with bad configuration', () => {
     const registry = join(scratch, 'registry.yaml');
     writeFileSync(registry, 'clusters: []\napproverChannels: {}\n');
     const result = await start({
+      SLACK_MODE: 'http',
       SLACK_BOT_TOKEN: 'xoxb-1',
       SLACK_SIGNING_SECRET: '0123456789abcdef',
       N3R_REGISTRY: registry,

@@ -38,6 +38,7 @@ export async function startHarness(): Promise<Harness> {
   const prefix = `t-${uniqueSuffix()}`;
   const settings = loadSettings({
     N3R_ROLE: 'all',
+    SLACK_MODE: 'http',
     SLACK_BOT_TOKEN: emulator.botToken,
     SLACK_SIGNING_SECRET: emulator.signingSecret,
     SLACK_API_URL: emulator.apiUrl,

@@ -1,14 +1,28 @@
 import type { App } from '@slack/bolt';
-import { type SubmitDeps, submitRequest } from '../../core/submit-request.js';
+import type { WebClient } from '@slack/web-api';
+import { cancelRequest } from '../../core/settle-request.js';
+import { type Ask, submitRequest } from '../../core/submit-request.js';
 import { toAppError, userTextOf } from '../../errors.js';
-import { deniedMessage, helpMessage, type SlackMessage, usageMessage } from '../blocks.js';
+import type { BotDeps } from '../bot-deps.js';
 import { parseCommand } from '../parse-command.js';
+import { cancelReply, tellOnly } from '../replies.js';
+import {
+  auditMessage,
+  deniedMessage,
+  helpMessage,
+  notice,
+  statusMessage,
+  usageMessage,
+  whoamiMessage,
+} from '../views/messages.js';
+import type { SlackMessage } from '../views/primitives.js';
 
 /**
  * `/n3r …`: help and usage errors are answered in the ack itself; everything else is acked at once and
- * answered after, so Slack's three seconds are never at risk.
+ * answered after, so Slack's three seconds are never at risk. A redelivered command (same trigger_id)
+ * is recognised and does nothing.
  */
-export function registerN3rCommand(app: App, deps: SubmitDeps): void {
+export function registerN3rCommand(app: App, deps: BotDeps): void {
   app.command('/n3r', async ({ command, ack, client }) => {
     const parsed = parseCommand(command.text);
     if (parsed.type === 'help') return ack({ response_type: 'ephemeral', ...helpMessage(parsed.topic) });
@@ -17,26 +31,67 @@ export function registerN3rCommand(app: App, deps: SubmitDeps): void {
       return ack({ response_type: 'ephemeral', ...usageMessage([parsed.problem], parsed.usage) });
     }
     await ack();
+    if (!(await deps.store.firstDelivery(`command:${command.trigger_id}`))) return;
 
-    const tell = (message: SlackMessage) =>
-      client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, ...message });
+    const tell = (message: SlackMessage) => tellOnly(client, command.channel_id, command.user_id, message);
     try {
-      const outcome = await submitRequest(deps, {
+      if (parsed.type === 'whoami')
+        return await tell(whoamiMessage(await deps.identity.resolve(command.user_id)));
+      if (parsed.type === 'about-request')
+        return await tell(await aboutRequest(deps, parsed, command.user_id));
+      const answer = await submitAndDescribe(deps, {
         kind: parsed.kind,
         rawParams: parsed.rawParams,
         slackUserId: command.user_id,
         channel: command.channel_id,
       });
-      if (outcome.outcome === 'invalid') {
-        deps.log.info({ slackUserId: command.user_id, problems: outcome.problems }, 'input rejected');
-        await tell(usageMessage(outcome.problems, parsed.kind.usage));
-      } else if (outcome.outcome === 'denied') {
-        await tell(deniedMessage(outcome.description, outcome.decision));
-      }
+      if (answer) await tell(answer);
     } catch (error) {
-      const reference = command.trigger_id.slice(-12);
-      deps.log.error({ err: toAppError(error), slackUserId: command.user_id, reference }, 'request failed');
-      await tell({ text: userTextOf(error, reference), blocks: [] }).catch(() => undefined);
+      await reportFailure(deps, client, command.channel_id, command.user_id, command.trigger_id, error);
     }
   });
+}
+
+/** Submits an ask; returns what to tell the person, or null when the card speaks for itself. */
+export async function submitAndDescribe(deps: BotDeps, ask: Ask): Promise<SlackMessage | null> {
+  const outcome = await submitRequest(deps, ask);
+  if (outcome.outcome === 'invalid') {
+    deps.log.info({ slackUserId: ask.slackUserId, problems: outcome.problems }, 'input rejected');
+    return usageMessage(outcome.problems, ask.kind.usage);
+  }
+  if (outcome.outcome === 'denied') return deniedMessage(outcome.description, outcome.decision);
+  return null;
+}
+
+async function aboutRequest(
+  deps: BotDeps,
+  parsed: { action: 'status' | 'cancel' | 'audit'; requestId: string },
+  user: string,
+): Promise<SlackMessage> {
+  if (parsed.action === 'cancel')
+    return cancelReply(await cancelRequest(deps, { requestId: parsed.requestId, slackUserId: user }));
+  const record = await deps.store.get(parsed.requestId);
+  if (!record) return notice(`There is no request ${parsed.requestId}.`);
+  if (parsed.action === 'status') return statusMessage(record);
+  // The trail names people and decisions: the requester, the request's approvers and auditors may read it.
+  const who = await deps.identity.resolve(user);
+  const mayRead =
+    user === record.requester.slackId ||
+    who.groups.some((g) => record.decision.approval.groups.includes(g) || g === 'n3r-audit');
+  if (!mayRead)
+    return notice('Only the requester, its approvers and the audit group can read this audit trail.');
+  return auditMessage(record, await deps.store.auditTrail(record.id));
+}
+
+export async function reportFailure(
+  deps: BotDeps,
+  client: WebClient,
+  channel: string,
+  user: string,
+  reference: string,
+  error: unknown,
+): Promise<void> {
+  const ref = reference.slice(-12);
+  deps.log.error({ err: toAppError(error), slackUserId: user, reference: ref }, 'request failed');
+  await tellOnly(client, channel, user, notice(userTextOf(error, ref))).catch(() => undefined);
 }

@@ -92,7 +92,7 @@ describe('reloading policy bundles while serving', () => {
       revision: 'public-b',
       obligations: { marker: 'public-b' },
     });
-    expect(lines.find((l) => l['msg'] === 'policy bundle reloaded')).toMatchObject({
+    expect(lines.find((l) => l.msg === 'policy bundle reloaded')).toMatchObject({
       from: 'public-a',
       to: 'public-b',
     });
@@ -106,7 +106,7 @@ describe('reloading policy bundles while serving', () => {
       obligations: { marker: 'public-b' },
     });
     const refusals = lines.filter(
-      (l) => l['msg'] === 'policy bundle refused; the bundle in service keeps deciding',
+      (l) => l.msg === 'policy bundle refused; the bundle in service keeps deciding',
     );
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatchObject({ level: 50, clusterType: 'public', keeping: 'public-b' });
@@ -162,8 +162,8 @@ describe('reloading policy bundles while serving', () => {
       expect(
         lines.some(
           (l) =>
-            l['msg'] === 'policy bundle refused; the bundle in service keeps deciding' &&
-            l['keeping'] === 'public-b',
+            l.msg === 'policy bundle refused; the bundle in service keeps deciding' &&
+            l.keeping === 'public-b',
         ),
       ).toBe(true);
     });
@@ -188,7 +188,7 @@ describe('reloading policy bundles while serving', () => {
     const evaluations = Array.from({ length: 8 }, async () => {
       for (let i = 0; i < 250; i++) {
         const decision = engine.decide('public', probeLike);
-        expect(decision.obligations['marker']).toBe(decision.revision);
+        expect(decision.obligations.marker).toBe(decision.revision);
         seen.add(decision.revision);
         await new Promise((resolve) => setImmediate(resolve));
       }

@@ -1,38 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../src/config/settings.js';
 
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadSettings(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the settings were accepted');
+}
+
 describe('settings', () => {
   it('applies defaults to a minimal environment', () => {
     const settings = loadSettings({
+      SLACK_MODE: 'http',
       SLACK_BOT_TOKEN: 'xoxb-1',
       SLACK_SIGNING_SECRET: '0123456789abcdef',
       N3R_REGISTRY: 'registry.yaml',
     });
-    expect(settings).toMatchObject({
-      role: 'all',
-      redisUrl: 'redis://127.0.0.1:6379',
-      prefix: 'n3r',
-      policyDir: 'build/policies',
-    });
-    expect(settings.slack.port).toBe(3000);
+    expect(settings).toMatchObject({ role: 'all', redisUrl: 'redis://127.0.0.1:6379', prefix: 'n3r', policyDir: 'build/policies' });
+    expect(settings.slack).toMatchObject({ mode: 'http', port: 3000 });
+  });
+
+  it('needs the app-level token in Socket Mode, the default', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', N3R_REGISTRY: 'r.yaml' })).toContain(
+      'SLACK_APP_TOKEN: is required in Socket Mode',
+    );
+    const settings = loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', N3R_REGISTRY: 'r.yaml' });
+    expect(settings.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1' });
   });
 
   it('reports every problem at once, without echoing secrets', () => {
-    expect(() =>
-      loadSettings({
-        SLACK_BOT_TOKEN: 'xoxp-user-token-secret',
-        N3R_ROLE: 'everything',
-        REDIS_URL: 'http://x',
-      }),
-    ).toThrow(
-      expect.objectContaining({
-        message: expect.stringMatching(
-          /N3R_ROLE[\s\S]*SLACK_BOT_TOKEN: must be a bot token[\s\S]*SLACK_SIGNING_SECRET[\s\S]*REDIS_URL[\s\S]*N3R_REGISTRY/,
-        ),
-      }),
-    );
-    expect(() => loadSettings({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret' })).not.toThrow(
-      /user-token-secret/,
-    );
+    const message = problemsOf({
+      SLACK_MODE: 'http',
+      SLACK_BOT_TOKEN: 'xoxp-user-token-secret',
+      N3R_ROLE: 'everything',
+      REDIS_URL: 'http://x',
+    });
+    for (const problem of [
+      'N3R_ROLE:',
+      'SLACK_BOT_TOKEN: must be a bot token',
+      'SLACK_SIGNING_SECRET: is required in HTTP mode',
+      'REDIS_URL:',
+      'N3R_REGISTRY:',
+    ]) {
+      expect(message).toContain(problem);
+    }
+    expect(message).not.toContain('user-token-secret');
   });
 });

@@ -1,0 +1,74 @@
+import type { RequestRecord, RequestState } from '../../core/request.js';
+import {
+  type Block,
+  context,
+  escapeMrkdwn,
+  fields,
+  header,
+  plain,
+  type SlackMessage,
+  section,
+} from './primitives.js';
+
+export const stateLine: Record<RequestState, string> = {
+  queued: ':hourglass_flowing_sand: Queued',
+  running: ':gear: Running',
+  succeeded: ':white_check_mark: Done',
+  failed: ':x: Failed',
+  awaiting_approval: ':raised_hand: Waiting for approval',
+  rejected: ':no_entry: Rejected',
+  expired: ':alarm_clock: Expired',
+  cancelled: ':heavy_minus_sign: Cancelled',
+};
+
+/** The request card: posted where the request was made and redrawn in place at every state change. */
+export function requestCard(record: RequestRecord): SlackMessage {
+  const state = stateLine[record.state];
+  const title = `${record.kind} ${record.id}`;
+  const blocks: Block[] = [
+    header(title),
+    section(`*${escapeMrkdwn(record.description)}*\n${state}`),
+    fields([
+      ['Requested by', `<@${record.requester.slackId}>`],
+      ['Cluster', `${record.cluster.name} (${record.cluster.type}, ${record.cluster.region})`],
+    ]),
+  ];
+  if (record.state === 'succeeded' && record.result)
+    blocks.push(section(escapeMrkdwn(record.result.summary)));
+  if (record.state === 'failed' && record.error) blocks.push(section(`*Why:* ${escapeMrkdwn(record.error)}`));
+  if (record.state === 'rejected' && record.rejection) {
+    blocks.push(
+      section(`*Rejected by* <@${record.rejection.slackId}>: ${escapeMrkdwn(record.rejection.reason)}`),
+    );
+  }
+  if (record.state === 'awaiting_approval') {
+    const approval = record.decision.approval;
+    blocks.push(
+      section(
+        `Needs ${approval.count} approval(s) from ${approval.groups.join(', ')} before ${record.expiresAt}: ${escapeMrkdwn(approval.reasons.join('; '))}`,
+      ),
+    );
+  }
+  if (record.state === 'awaiting_approval' || record.state === 'queued') {
+    blocks.push({
+      type: 'actions',
+      block_id: `card:${record.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: 'n3r_cancel',
+          text: plain('Cancel request'),
+          value: record.id,
+          confirm: {
+            title: plain('Cancel this request?'),
+            text: { type: 'mrkdwn', text: `${escapeMrkdwn(record.description)} will not be carried out.` },
+            confirm: plain('Cancel it'),
+            deny: plain('Keep it'),
+          },
+        },
+      ],
+    });
+  }
+  blocks.push(context(`policy ${record.decision.revision} · updated ${record.updatedAt}`));
+  return { text: `${title}: ${record.description} — ${state}`, blocks };
+}

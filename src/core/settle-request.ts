@@ -1,0 +1,59 @@
+import type { Logger } from '../logger.js';
+import { tell } from './decide-approval.js';
+import type { Notifier, RequestStore } from './ports.js';
+import type { RequestRecord } from './request.js';
+
+export interface SettleDeps {
+  store: RequestStore;
+  notifier: Notifier;
+  log: Logger;
+}
+
+export type CancelOutcome =
+  | { outcome: 'unknown-request' }
+  | { outcome: 'not-yours' }
+  | { outcome: 'too-late'; record: RequestRecord }
+  | { outcome: 'cancelled'; record: RequestRecord };
+
+/** The requester withdraws a request that has not started; a queued job then finds it cancelled and does nothing. */
+export async function cancelRequest(
+  deps: SettleDeps,
+  args: { requestId: string; slackUserId: string },
+): Promise<CancelOutcome> {
+  const record = await deps.store.get(args.requestId);
+  if (!record) return { outcome: 'unknown-request' };
+  if (record.requester.slackId !== args.slackUserId) return { outcome: 'not-yours' };
+  const cancelled = await deps.store.transition(
+    record.id,
+    ['awaiting_approval', 'queued'],
+    'cancelled',
+    {},
+    {
+      event: 'cancelled',
+      actor: args.slackUserId,
+    },
+  );
+  if (!cancelled) return { outcome: 'too-late', record: (await deps.store.get(record.id)) ?? record };
+  await settled(deps, cancelled, `:heavy_minus_sign: Cancelled by <@${args.slackUserId}>`);
+  return { outcome: 'cancelled', record: cancelled };
+}
+
+/** The expiry timer fired: a request still waiting for approval expires; anything else is left alone. */
+export async function expireRequest(deps: SettleDeps, requestId: string): Promise<RequestRecord | null> {
+  const expired = await deps.store.transition(
+    requestId,
+    ['awaiting_approval'],
+    'expired',
+    {},
+    { event: 'expired', actor: 'n3r' },
+  );
+  if (expired) await settled(deps, expired, ':alarm_clock: Expired: not enough approvals in time');
+  return expired;
+}
+
+async function settled(deps: SettleDeps, record: RequestRecord, line: string): Promise<void> {
+  const log = deps.log.child({ requestId: record.id });
+  if (record.prompt) await tell(log, () => deps.notifier.updatePrompt(record));
+  await tell(log, () => deps.notifier.updateCard(record));
+  await tell(log, () => deps.notifier.replyInThread(record, line));
+}
