@@ -17,14 +17,32 @@ test_asks_approval_for_a_quota_above_the_base if {
 	d.deny == []
 	d.approval.required
 	d.approval.groups == ["n3r-approvers-dedicated"]
-	d.approval.count == 1
+	d.approval.count == 2
 	d.approval.reasons == ["cpu quota above 16 cores"]
 }
 
-test_allows_it_once_an_approver_approved if {
-	approved := object.union(big, {"approvals": [{"slack_id": "UBOB", "groups": ["n3r-approvers-dedicated"], "at": "2026-11-25T00:00:00Z"}]})
-	d := dedicated.decision with input as approved
+test_one_approval_is_not_enough_on_dedicated if {
+	one := object.union(big, {"approvals": [{"slack_id": "UBOB", "groups": ["n3r-approvers-dedicated"], "at": "2026-11-25T00:00:00Z"}]})
+	d := dedicated.decision with input as one
+	not d.allow
+}
+
+test_allows_it_once_two_approvers_approved if {
+	two := object.union(big, {"approvals": [
+		{"slack_id": "UBOB", "groups": ["n3r-approvers-dedicated"], "at": "2026-11-25T00:00:00Z"},
+		{"slack_id": "UDAVE", "groups": ["n3r-approvers-dedicated"], "at": "2026-11-25T00:01:00Z"},
+	]})
+	d := dedicated.decision with input as two
 	d.allow
+}
+
+test_the_same_approver_twice_counts_once if {
+	twice := object.union(big, {"approvals": [
+		{"slack_id": "UBOB", "groups": ["n3r-approvers-dedicated"], "at": "2026-11-25T00:00:00Z"},
+		{"slack_id": "UBOB", "groups": ["n3r-approvers-dedicated"], "at": "2026-11-25T00:01:00Z"},
+	]})
+	d := dedicated.decision with input as twice
+	not d.allow
 }
 
 test_the_requesters_own_approval_never_counts if {
@@ -53,10 +71,13 @@ test_every_deploy_waits_for_a_dedicated_approver if {
 	not d.allow
 	d.deny == []
 	d.approval == {
-		"required": true, "groups": ["n3r-approvers-dedicated"], "count": 1, "expires_in": "24h",
+		"required": true, "groups": ["n3r-approvers-dedicated"], "count": 2, "expires_in": "24h",
 		"reasons": ["every deploy to a dedicated cluster needs approval"],
 	}
-	approved := dedicated.decision with input as testing.with_approvals(deploy, [testing.approval_by("UBOB", ["n3r-approvers-dedicated"])])
+	approved := dedicated.decision with input as testing.with_approvals(deploy, [
+		testing.approval_by("UBOB", ["n3r-approvers-dedicated"]),
+		testing.approval_by("UDAVE", ["n3r-approvers-dedicated"]),
+	])
 	approved.allow
 }
 

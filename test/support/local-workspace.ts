@@ -7,6 +7,7 @@ export const localWorkspace = (): EmulatedWorkspace => ({
     { id: 'UALICE', name: 'alice', email: 'alice@n3r.example' },
     { id: 'UBOB', name: 'bob', email: 'bob@n3r.example' },
     { id: 'UCAROL', name: 'carol', email: 'carol@n3r.example' },
+    { id: 'UDAVE', name: 'dave', email: 'dave@n3r.example' },
     { id: 'UMALLORY', name: 'mallory', email: 'mallory@n3r.example' },
   ],
   channels: [
@@ -17,7 +18,7 @@ export const localWorkspace = (): EmulatedWorkspace => ({
   usergroups: [
     { id: 'S0TEAMA', handle: 'team-a', users: ['UALICE', 'UCAROL'] },
     { id: 'S0TEAMDATA', handle: 'team-data', users: [] },
-    { id: 'S0APPROVERS', handle: 'n3r-approvers', users: ['UBOB'] },
+    { id: 'S0APPROVERS', handle: 'n3r-approvers', users: ['UBOB', 'UDAVE'] },
     { id: 'S0NETWORK', handle: 'n3r-network-approvers', users: ['UBOB'] },
     { id: 'S0AUDIT', handle: 'n3r-audit', users: [] },
     { id: 'S0SRE', handle: 'n3r-sre', users: [] },
@@ -29,6 +30,7 @@ export const localWorkspace = (): EmulatedWorkspace => ({
 export const people = {
   requester: 'UALICE',
   approver: 'UBOB',
+  secondApprover: 'UDAVE',
   teammate: 'UCAROL',
   outsider: 'UMALLORY',
 } as const;
