@@ -31,16 +31,18 @@ export function uniqueSuffix(): string {
 }
 
 /** The Slack emulator and the bot + worker in this process, on the shared stack, with their own prefix. */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { mode?: 'http' | 'socket' } = {}): Promise<Harness> {
+  const mode = options.mode ?? 'http';
   const stack = inject('stack');
   const emulator = new SlackEmulator(localWorkspace());
   await emulator.start();
   const prefix = `t-${uniqueSuffix()}`;
   const settings = loadSettings({
     N3R_ROLE: 'all',
-    SLACK_MODE: 'http',
+    SLACK_MODE: mode,
     SLACK_BOT_TOKEN: emulator.botToken,
     SLACK_SIGNING_SECRET: emulator.signingSecret,
+    SLACK_APP_TOKEN: emulator.appToken,
     SLACK_API_URL: emulator.apiUrl,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -53,7 +55,8 @@ export async function startHarness(): Promise<Harness> {
   });
   const log = createLogger({ level: settings.logLevel, role: 'test' });
   const n3r = await startN3r(settings, loadClusterRegistry(localRegistryPath), log);
-  emulator.appUrl = `http://127.0.0.1:${n3r.port}/slack/events`;
+  if (mode === 'http') emulator.appUrl = `http://127.0.0.1:${n3r.port}/slack/events`;
+  else await emulator.waitFor('the bot to connect over socket mode', () => emulator.socketConnections > 0);
   const kc = new KubeConfig();
   kc.loadFromFile(stack.adminKubeconfig);
   const redis = new Redis(stack.redisUrl);
@@ -76,4 +79,19 @@ export async function startHarness(): Promise<Harness> {
       await redis.quit();
     },
   };
+}
+
+/** Polls an async check until it yields a value; fails with `what` after the timeout. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | null>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
