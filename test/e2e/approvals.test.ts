@@ -95,7 +95,9 @@ describe.each(['http', 'socket'] as const)('approvals in Slack (%s mode)', (mode
     await h.emulator.submitView({ user: people.approver, viewId: modal.id, values: { reason: { value: 'use two namespaces of 16 cores' } } });
     await h.emulator.waitFor('the card to say rejected', () => latest(card).text.includes('Rejected'));
     expect(JSON.stringify(latest(card).blocks)).toContain('use two namespaces of 16 cores');
-    expect(h.emulator.threadReplies(card.channel, card.ts).map((m) => m.text).join('\n')).toContain('use two namespaces of 16 cores');
+    await h.emulator.waitFor('the reason in the thread', () =>
+      h.emulator.threadReplies(card.channel, card.ts).some((m) => m.text.includes('use two namespaces of 16 cores')),
+    );
     expect(await stateOf(id)).toBe('rejected');
     expect(await namespaceExists(name)).toBe(false);
     expect(await h.jobCount()).toBe(0);
