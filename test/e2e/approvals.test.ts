@@ -100,7 +100,7 @@ describe.each(['http', 'socket'] as const)('approvals in Slack (%s mode)', (mode
     );
     expect(await stateOf(id)).toBe('rejected');
     expect(await namespaceExists(name)).toBe(false);
-    expect(await h.jobCount()).toBe(0);
+    expect(await h.hasJob('ded-local-a', id)).toBe(false);
   });
 
   it('lets the requester cancel, after which approvals change nothing', async () => {

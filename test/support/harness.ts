@@ -22,6 +22,8 @@ export interface Harness {
   prefix: string;
   /** Jobs of this harness in any state, over every cluster's queue. */
   jobCount(): Promise<number>;
+  /** Whether a request has a job on its cluster's queue. */
+  hasJob(cluster: string, requestId: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startHarness(options: { mode?: 'http' | 'socket' } = {}): 
       const counts = await Promise.all(registry.clusters.map((c) => queues.queueFor(c.name).getJobCounts()));
       return counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
     },
+    hasJob: async (cluster, requestId) => (await queues.queueFor(cluster).getJob(requestId)) !== undefined,
     stop: async () => {
       await queues.close();
       await n3r.stop();

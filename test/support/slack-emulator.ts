@@ -3,84 +3,141 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { checkBlocks, checkMessageText } from './block-kit-limits.js';
-import { slackSignature } from './slack-signing.js';
-import { loadRequiredArguments } from './slack-spec.js';
+import {
+  appHomeOpened,
+  appMention,
+  globalShortcut,
+  messageButtonClick,
+  reactionAdded,
+  slashCommand,
+  urlVerification,
+  type ViewValues,
+  viewButtonClick,
+  viewSubmission,
+} from './slack-deliveries.js';
+import { applyMessageResponse, parseResponseBody } from './slack-responses.js';
+import { SocketModeServer } from './slack-socket-mode.js';
+import { dmChannelOf, SlackState } from './slack-state.js';
+import { AppTransport, defaultAckTimeoutMs, type Outgoing, type SignOptions } from './slack-transport.js';
+import type {
+  ApiCall,
+  Delivery,
+  DeliveryRecord,
+  EmulatedWorkspace,
+  EphemeralMessage,
+  Json,
+  RejectedResponse,
+  StoredMessage,
+  StoredView,
+} from './slack-types.js';
+import { SlackWebApi, type WebApiOptions } from './slack-web-api.js';
 
-export interface EmulatedUser {
-  id: string;
-  name: string;
-  email: string;
+export type { InputValue } from './slack-blocks.js';
+export type { ViewValues } from './slack-deliveries.js';
+export type {
+  ApiCall,
+  Delivery,
+  DeliveryRecord,
+  EmulatedUser,
+  EmulatedWorkspace,
+  EphemeralMessage,
+  RejectedResponse,
+  StoredMessage,
+  StoredView,
+} from './slack-types.js';
+
+export interface SlackEmulatorOptions extends WebApiOptions {
+  /** How long Slack waits for the app's answer (HTTP response or Socket Mode ack): 3 s, as Slack. */
+  ackTimeoutMs?: number;
+  /** How often the Socket Mode server pings each connection. */
+  socketPingIntervalMs?: number;
 }
 
-export interface EmulatedWorkspace {
-  teamId: string;
-  users: EmulatedUser[];
-  channels: { id: string; name: string }[];
-  usergroups: { id: string; handle: string; users: string[] }[];
-}
-
-export interface ApiCall {
-  method: string;
-  args: Record<string, unknown>;
-  response: Record<string, unknown>;
-}
-
-export interface StoredMessage {
-  channel: string;
-  ts: string;
-  threadTs: string | null;
-  text: string;
-  blocks: unknown[];
-  /** Every version of the message, oldest first (chat.update appends). */
-  history: { text: string; blocks: unknown[] }[];
-}
-
-export interface EphemeralMessage {
-  channel: string;
-  user: string;
-  text: string;
-  blocks: unknown[];
-  /** chat.postEphemeral, the ack body of a command, or a response_url post. */
-  via: 'chat.postEphemeral' | 'ack' | 'response_url';
-}
-
-export interface Delivery {
-  status: number;
-  body: string;
+/** The answer to a view_submission, and the `response_action` JSON it carried (`{}` when empty). */
+export interface ViewSubmissionDelivery extends Delivery {
+  response: Json | null;
 }
 
 const specPath = resolve(import.meta.dirname, '../../../shared/slack/slack_web_openapi_v2.json');
 
 /**
- * A local Slack: the Web API methods the bot calls (bot-token check, required arguments from Slack's
- * spec, Block Kit limits, Slack's error codes) and deliveries to the app signed exactly as Slack signs
- * them. It keeps the workspace's messages so tests read what a person would see.
+ * A local Slack over real HTTP and WebSocket. The Web API methods the bot calls, checked as Slack checks
+ * them (tokens and their types, scopes, required arguments from Slack's spec, Block Kit limits, trigger_ids,
+ * rate limits, Slack's error codes); deliveries to the app as people cause them (commands, clicks, view
+ * submissions, shortcuts, events), over Socket Mode when the app is connected and otherwise as HTTP POSTs
+ * signed as Slack signs them, with Slack's retries on demand. It keeps what a person would see: messages,
+ * ephemerals, modals, App Homes.
  */
 export class SlackEmulator {
   readonly botToken = `xoxb-${randomBytes(12).toString('hex')}`;
+  /** The app-level token for Socket Mode (apps.connections.open). */
+  readonly appToken: string;
   readonly signingSecret = randomBytes(16).toString('hex');
+  readonly appId = 'A0N3RLOCAL';
+  readonly botUserId = 'U0N3RBOT';
+  readonly botId = 'B0N3RBOT';
+  /** Every Web API call, as answered. */
   readonly calls: ApiCall[] = [];
-  readonly messages: StoredMessage[] = [];
-  readonly ephemerals: EphemeralMessage[] = [];
-  /** Where deliveries go: the app's Slack endpoint. */
+  readonly messages: StoredMessage[];
+  readonly ephemerals: EphemeralMessage[];
+  /** Every view by id (modals and App Homes). */
+  readonly views: ReadonlyMap<string, StoredView>;
+  /** Every attempt to deliver to the app, retries included. */
+  readonly deliveries: DeliveryRecord[];
+  /** App answers Slack would have refused (invalid blocks in an ack, bad response_action, …). */
+  readonly rejected: RejectedResponse[];
+  /** Where HTTP deliveries go: the app's Request URL. */
   appUrl: string | null = null;
 
   readonly #server: Server;
-  readonly #required = loadRequiredArguments(specPath);
-  readonly #responseUrls = new Map<
-    string,
-    { channel: string; user: string; uses: number; expiresAt: number }
-  >();
+  readonly #state: SlackState;
+  readonly #socket: SocketModeServer;
+  readonly #transport: AppTransport;
+  readonly #webApi: SlackWebApi;
   readonly #waiters = new Set<() => void>();
-  #tsCounter = 0;
 
-  constructor(readonly workspace: EmulatedWorkspace) {
+  constructor(
+    readonly workspace: EmulatedWorkspace,
+    options: SlackEmulatorOptions = {},
+  ) {
+    this.appToken = `xapp-1-${this.appId}-${Date.now()}-${randomBytes(16).toString('hex')}`;
+    this.#state = new SlackState(
+      workspace,
+      {
+        teamId: workspace.teamId,
+        teamDomain: 'n3r-local',
+        appId: this.appId,
+        botId: this.botId,
+        botUserId: this.botUserId,
+      },
+      () => this.notify(),
+    );
+    this.messages = this.#state.messages;
+    this.ephemerals = this.#state.ephemerals;
+    this.views = this.#state.views.views;
+    this.rejected = this.#state.rejected;
+    this.#socket = new SocketModeServer(this.appId, options.socketPingIntervalMs);
+    this.#transport = new AppTransport({
+      signingSecret: this.signingSecret,
+      socket: this.#socket,
+      appUrl: () => this.appUrl,
+      ackTimeoutMs: options.ackTimeoutMs ?? defaultAckTimeoutMs,
+      notify: () => this.notify(),
+    });
+    this.deliveries = this.#transport.records;
+    this.#webApi = new SlackWebApi(
+      this.#state,
+      { bot: this.botToken, app: this.appToken },
+      options,
+      specPath,
+      () => this.#socket.open(this.url),
+    );
     this.#server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         res.writeHead(500).end(String(error));
       });
     });
+    this.#server.on('upgrade', (req, socket, head) => this.#socket.handleUpgrade(req, socket, head));
   }
 
   async start(port = 0): Promise<string> {
@@ -99,86 +156,126 @@ export class SlackEmulator {
   }
 
   async stop(): Promise<void> {
+    await this.#socket.close();
     this.#server.closeAllConnections();
     this.#server.close();
   }
 
   // ---------------------------------------------------------------- deliveries to the app
 
-  /** Sends a slash command the way Slack does: form-encoded, signed, with a response_url and trigger_id. */
+  /** A person types a slash command: form fields with a response_url and a trigger_id. */
   async slashCommand(args: {
     text: string;
     user: string;
     channel: string;
     command?: string;
   }): Promise<Delivery> {
-    const user = this.user(args.user);
-    const channel = this.workspace.channels.find((c) => c.id === args.channel);
-    if (!channel) throw new Error(`emulator: unknown channel ${args.channel}`);
-    const responseId = randomBytes(8).toString('hex');
-    // Slack: a response_url takes up to five responses within 30 minutes.
-    this.#responseUrls.set(responseId, {
-      channel: channel.id,
-      user: user.id,
-      uses: 0,
-      expiresAt: Date.now() + 30 * 60_000,
-    });
-    const form = new URLSearchParams({
-      token: 'deprecated-verification-token',
-      team_id: this.workspace.teamId,
-      team_domain: 'n3r-local',
-      channel_id: channel.id,
-      channel_name: channel.name,
-      user_id: user.id,
-      user_name: user.name,
-      command: args.command ?? '/n3r',
-      text: args.text,
-      api_app_id: 'A0N3RLOCAL',
-      is_enterprise_install: 'false',
-      response_url: `${this.url}/commands/${this.workspace.teamId}/${responseId}`,
-      trigger_id: `${Date.now()}.${randomBytes(6).toString('hex')}`,
-    });
-    const delivery = await this.deliver(form.toString(), 'application/x-www-form-urlencoded');
-    if (delivery.status === 200 && delivery.body) {
-      const body = JSON.parse(delivery.body) as { text?: string; blocks?: unknown[]; response_type?: string };
-      if (body.response_type !== 'in_channel') {
-        this.ephemerals.push({
-          channel: channel.id,
-          user: user.id,
-          text: body.text ?? '',
-          blocks: body.blocks ?? [],
-          via: 'ack',
-        });
-        this.notify();
-      }
-    }
-    return delivery;
+    return this.send(slashCommand(this.#state, this.url, args));
+  }
+
+  /**
+   * A person clicks a button (by action_id) in a message; throws if the message has no such button.
+   * `version` clicks an earlier version of the message (index into `history`, negative from the end), as a
+   * client that has not redrawn it yet would.
+   */
+  async clickButton(args: {
+    user: string;
+    channel: string;
+    ts: string;
+    actionId: string;
+    version?: number;
+  }): Promise<Delivery> {
+    return this.send(messageButtonClick(this.#state, this.url, args));
+  }
+
+  /** A person clicks a button in a modal or their App Home. */
+  async clickButtonInView(args: { user: string; viewId: string; actionId: string }): Promise<Delivery> {
+    return this.send(viewButtonClick(this.#state, args));
+  }
+
+  /**
+   * A person submits a modal with `values[block_id][action_id]`: a string for a plain_text_input,
+   * `{ selected }` for a select, radio group, date or user/conversation picker, `{ selected: [...] }` for
+   * multi-selects and checkboxes. Throws where Slack's client would not let them submit.
+   */
+  async submitView(args: {
+    user: string;
+    viewId: string;
+    values?: ViewValues;
+  }): Promise<ViewSubmissionDelivery> {
+    const delivery = await this.send(viewSubmission(this.#state, args));
+    return { ...delivery, response: delivery.status === 200 ? parseResponseBody(delivery.body) : null };
+  }
+
+  /** A person runs a global shortcut. */
+  async globalShortcut(args: { user: string; callbackId: string }): Promise<Delivery> {
+    return this.send(globalShortcut(this.#state, args));
+  }
+
+  /** A person opens the app's Home tab: `app_home_opened`. */
+  async appHomeOpened(args: { user: string }): Promise<Delivery> {
+    return this.send(appHomeOpened(this.#state, args));
+  }
+
+  /** A person reacts to a message: `reaction_added`. */
+  async addReaction(args: {
+    user: string;
+    channel: string;
+    ts: string;
+    reaction: string;
+  }): Promise<Delivery> {
+    return this.send(reactionAdded(this.#state, args));
+  }
+
+  /** A person writes a message that mentions the app: it is posted, and the app gets `app_mention`. */
+  async mention(args: {
+    user: string;
+    channel: string;
+    text: string;
+    threadTs?: string;
+  }): Promise<Delivery & { ts: string }> {
+    const { outgoing, message } = appMention(this.#state, args);
+    return { ...(await this.send(outgoing)), ts: message.ts };
+  }
+
+  /**
+   * Delivers an earlier delivery again, as Slack retries: over HTTP the same body with
+   * `X-Slack-Retry-Num` / `X-Slack-Retry-Reason`; over Socket Mode a new envelope with `retry_attempt` and
+   * `retry_reason`. Events keep their event_id.
+   */
+  async redeliver(deliveryId: string, retryNum: number, retryReason?: string): Promise<Delivery> {
+    return this.#transport.redeliver(deliveryId, retryNum, retryReason);
   }
 
   /** Posts a raw body to the app with Slack's signature headers; `sign` can forge or age them for tests. */
-  async deliver(
-    body: string,
-    contentType: string,
-    sign: { timestamp?: number; signature?: string; retryNum?: number } = {},
-  ): Promise<Delivery> {
-    if (!this.appUrl) throw new Error('emulator: appUrl is not set');
-    const timestamp = sign.timestamp ?? Math.floor(Date.now() / 1000);
-    const headers: Record<string, string> = {
-      'content-type': contentType,
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': sign.signature ?? slackSignature(this.signingSecret, timestamp, body),
-    };
-    if (sign.retryNum !== undefined) {
-      headers['x-slack-retry-num'] = String(sign.retryNum);
-      headers['x-slack-retry-reason'] = 'http_timeout';
-    }
-    const response = await fetch(this.appUrl, {
-      method: 'POST',
-      headers,
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
-    return { status: response.status, body: await response.text() };
+  async deliver(body: string, contentType: string, sign: SignOptions = {}): Promise<Delivery> {
+    const answer = await this.#transport.post(body, contentType, sign);
+    return { ...answer, deliveryId: `raw-${randomBytes(6).toString('hex')}` };
+  }
+
+  /** Slack's check of the Request URL: `url_verification`; `echoed` says whether the app echoed the challenge. */
+  async urlVerification(): Promise<{ status: number; body: string; echoed: boolean }> {
+    const payload = urlVerification();
+    const answer = await this.#transport.post(JSON.stringify(payload), 'application/json');
+    const echoed = answer.status === 200 && answer.body.includes(String(payload.challenge));
+    return { ...answer, echoed };
+  }
+
+  /** Sends Slack's `disconnect` message on every Socket Mode connection; the app reconnects. */
+  disconnectSocketMode(
+    reason: 'warning' | 'refresh_requested' | 'link_disabled' = 'refresh_requested',
+  ): void {
+    this.#socket.disconnect(reason);
+  }
+
+  /** Open Socket Mode connections; while there is one, deliveries go over Socket Mode. */
+  get socketConnections(): number {
+    return this.#socket.connections;
+  }
+
+  /** Moves the emulator's clock ahead: trigger_ids, response_urls and rate limits see the time pass. */
+  advanceTime(ms: number): void {
+    this.#state.clock.advance(ms);
   }
 
   // ---------------------------------------------------------------- what people see
@@ -191,11 +288,30 @@ export class SlackEmulator {
     return this.messages.filter((m) => m.channel === channel && m.threadTs === ts);
   }
 
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.#state.findMessage(channel, ts);
+  }
+
+  /** The app's direct-message channel with a person: where chat.postMessage to their user id lands. */
+  dmChannel(user: string): string {
+    return dmChannelOf(user);
+  }
+
   ephemeralsFor(user: string): EphemeralMessage[] {
     return this.ephemerals.filter((m) => m.user === user);
   }
 
-  /** Resolves when `check` returns a value; re-checked after every call the app makes. */
+  /** A person's App Home, as last published. */
+  homeOf(user: string): StoredView | undefined {
+    return this.#state.views.homeOf(user);
+  }
+
+  /** A person's open modals: the root first, the one on screen last. */
+  openModals(user: string): StoredView[] {
+    return this.#state.views.openModals(user);
+  }
+
+  /** Resolves when `check` returns a value; re-checked after every change and every call the app makes. */
   async waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -214,15 +330,15 @@ export class SlackEmulator {
     }
   }
 
+  private async send(outgoing: Outgoing): Promise<Delivery> {
+    if (this.#socket.connections === 0 && !this.appUrl)
+      throw new Error('emulator: the app is not connected (no Socket Mode connection and no appUrl)');
+    return this.#transport.send(outgoing);
+  }
+
   private notify(): void {
     for (const wake of this.#waiters) wake();
     this.#waiters.clear();
-  }
-
-  private user(id: string): EmulatedUser {
-    const user = this.workspace.users.find((u) => u.id === id);
-    if (!user) throw new Error(`emulator: unknown user ${id}`);
-    return user;
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -230,41 +346,44 @@ export class SlackEmulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const raw = await readBody(req);
-    if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
-      const method = url.pathname.slice('/api/'.length);
-      const args = parseArgs(raw, req.headers['content-type'] ?? '');
-      const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : null);
-      const response = this.webApi(method, args, token);
-      this.calls.push({ method, args, response });
-      this.notify();
-      return json(res, 200, response);
-    }
-    const commandMatch = /^\/commands\/[^/]+\/([0-9a-f]+)$/.exec(url.pathname);
-    if (req.method === 'POST' && commandMatch?.[1]) return this.responseUrl(commandMatch[1], raw, res);
+    if (url.pathname.startsWith('/api/')) return this.webApi(url, req, raw, res);
+    if (req.method === 'POST' && /^\/(commands|actions)\/[^/]+\/[^/]+\/[^/]+$/.test(url.pathname))
+      return this.responseUrl(url.pathname, raw, res);
     if (url.pathname.startsWith('/_emulator/')) return this.control(url, req.method ?? 'GET', raw, res);
     res.writeHead(404).end('not found');
   }
 
-  private responseUrl(id: string, raw: string, res: ServerResponse): void {
-    const target = this.#responseUrls.get(id);
-    if (!target || target.expiresAt < Date.now() || target.uses >= 5) {
+  private webApi(url: URL, req: IncomingMessage, raw: string, res: ServerResponse): void {
+    const method = url.pathname.slice('/api/'.length);
+    let args: Json;
+    try {
+      args = {
+        ...Object.fromEntries(url.searchParams),
+        ...parseArgs(raw, req.headers['content-type'] ?? ''),
+      };
+    } catch {
+      json(res, 200, { ok: false, error: 'invalid_json' });
+      return;
+    }
+    const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : null);
+    const answer = this.#webApi.call(method, args, token);
+    this.calls.push({ method, args, response: answer.body, status: answer.status });
+    this.notify();
+    json(res, answer.status, answer.body, answer.headers);
+  }
+
+  private responseUrl(path: string, raw: string, res: ServerResponse): void {
+    const target = this.#state.responseUrls.use(path);
+    if (!target) {
       res.writeHead(404).end('expired_url');
       return;
     }
-    target.uses++;
-    const body = JSON.parse(raw) as { text?: string; blocks?: unknown[] };
-    this.ephemerals.push({
-      channel: target.channel,
-      user: target.user,
-      text: body.text ?? '',
-      blocks: body.blocks ?? [],
-      via: 'response_url',
-    });
-    this.notify();
-    res.writeHead(200).end('ok');
+    const outcome = applyMessageResponse(this.#state, target, parseResponseBody(raw), 'response_url');
+    if (outcome.ok) res.writeHead(200).end('ok');
+    else res.writeHead(400).end(outcome.error);
   }
 
-  /** Control endpoints for `npm run slack`: send a command as a user, read a channel. */
+  /** Control endpoints for `npm run slack`: send a command as a user, read the workspace. */
   private async control(url: URL, method: string, raw: string, res: ServerResponse): Promise<void> {
     if (method === 'POST' && url.pathname === '/_emulator/command') {
       const body = JSON.parse(raw) as { text: string; user: string; channel: string };
@@ -276,155 +395,16 @@ export class SlackEmulator {
         workspace: this.workspace,
         messages: this.messages,
         ephemerals: this.ephemerals,
+        views: [...this.views.values()],
+        rejected: this.rejected,
       });
     }
     res.writeHead(404).end('not found');
   }
-
-  // ---------------------------------------------------------------- Web API
-
-  private webApi(
-    method: string,
-    args: Record<string, unknown>,
-    token: string | null,
-  ): Record<string, unknown> {
-    const required = this.#required.get(method);
-    const handler = this.handlers[method];
-    if (!handler) return { ok: false, error: 'unknown_method' };
-    if (token === null) return { ok: false, error: 'not_authed' };
-    if (token !== this.botToken) return { ok: false, error: 'invalid_auth' };
-    const missing = (required ?? []).filter((name) => args[name] === undefined || args[name] === '');
-    if (missing.length > 0) {
-      return {
-        ok: false,
-        error: 'invalid_arguments',
-        response_metadata: { messages: missing.map((name) => `[ERROR] missing required field: ${name}`) },
-      };
-    }
-    return handler(args);
-  }
-
-  private readonly handlers: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
-    'auth.test': () => ({
-      ok: true,
-      url: 'https://n3r-local.slack.com/',
-      team: 'n3r local',
-      user: 'n3r',
-      team_id: this.workspace.teamId,
-      user_id: 'U0N3RBOT',
-      bot_id: 'B0N3RBOT',
-      is_enterprise_install: false,
-    }),
-    'chat.postMessage': (args) => {
-      const channel = String(args.channel);
-      const problem = this.messageProblem(channel, args);
-      if (problem) return problem;
-      const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : null;
-      if (threadTs !== null && !this.messages.some((m) => m.channel === channel && m.ts === threadTs)) {
-        return { ok: false, error: 'thread_not_found' };
-      }
-      const message = this.store(channel, threadTs, args);
-      return {
-        ok: true,
-        channel,
-        ts: message.ts,
-        message: { type: 'message', text: message.text, ts: message.ts },
-      };
-    },
-    'chat.update': (args) => {
-      const channel = String(args.channel);
-      const problem = this.messageProblem(channel, args);
-      if (problem) return problem;
-      const message = this.messages.find((m) => m.channel === channel && m.ts === args.ts);
-      if (!message) return { ok: false, error: 'message_not_found' };
-      message.text = String(args.text ?? '');
-      message.blocks = parseBlocks(args.blocks) ?? [];
-      message.history.push({ text: message.text, blocks: message.blocks });
-      return { ok: true, channel, ts: message.ts, text: message.text };
-    },
-    'chat.postEphemeral': (args) => {
-      const channel = String(args.channel);
-      const problem = this.messageProblem(channel, args);
-      if (problem) return problem;
-      const user = this.workspace.users.find((u) => u.id === args.user);
-      if (!user) return { ok: false, error: 'user_not_found' };
-      this.ephemerals.push({
-        channel,
-        user: user.id,
-        text: String(args.text ?? ''),
-        blocks: parseBlocks(args.blocks) ?? [],
-        via: 'chat.postEphemeral',
-      });
-      return { ok: true, message_ts: this.nextTs() };
-    },
-    'users.info': (args) => {
-      const user = this.workspace.users.find((u) => u.id === args.user);
-      if (!user) return { ok: false, error: 'user_not_found' };
-      return {
-        ok: true,
-        user: {
-          id: user.id,
-          name: user.name,
-          team_id: this.workspace.teamId,
-          profile: { email: user.email, real_name: user.name },
-        },
-      };
-    },
-    'usergroups.users.list': (args) => {
-      const group = this.workspace.usergroups.find((g) => g.id === args.usergroup);
-      if (!group) return { ok: false, error: 'no_such_subteam' };
-      return { ok: true, users: group.users };
-    },
-  };
-
-  private messageProblem(channel: string, args: Record<string, unknown>): Record<string, unknown> | null {
-    if (!this.workspace.channels.some((c) => c.id === channel))
-      return { ok: false, error: 'channel_not_found' };
-    const blocks = parseBlocks(args.blocks);
-    if (blocks === undefined && (typeof args.text !== 'string' || args.text === ''))
-      return { ok: false, error: 'no_text' };
-    const problem = checkBlocks(blocks, 50) ?? checkMessageText(args.text);
-    return problem
-      ? { ok: false, error: problem.error, response_metadata: { messages: [`[ERROR] ${problem.message}`] } }
-      : null;
-  }
-
-  private store(channel: string, threadTs: string | null, args: Record<string, unknown>): StoredMessage {
-    const text = String(args.text ?? '');
-    const blocks = parseBlocks(args.blocks) ?? [];
-    const message: StoredMessage = {
-      channel,
-      ts: this.nextTs(),
-      threadTs,
-      text,
-      blocks,
-      history: [{ text, blocks }],
-    };
-    this.messages.push(message);
-    return message;
-  }
-
-  private nextTs(): string {
-    this.#tsCounter++;
-    return `${Math.floor(Date.now() / 1000)}.${String(this.#tsCounter).padStart(6, '0')}`;
-  }
 }
 
-function parseBlocks(value: unknown): unknown[] | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') {
-    try {
-      return JSON.parse(value) as unknown[];
-    } catch {
-      return 'not json' as unknown as unknown[];
-    }
-  }
-  return value as unknown[];
-}
-
-function parseArgs(raw: string, contentType: string): Record<string, unknown> {
-  if (contentType.startsWith('application/json'))
-    return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+function parseArgs(raw: string, contentType: string): Json {
+  if (contentType.startsWith('application/json')) return raw ? (JSON.parse(raw) as Json) : {};
   return Object.fromEntries(new URLSearchParams(raw));
 }
 
@@ -438,6 +418,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    .end(JSON.stringify(body));
 }

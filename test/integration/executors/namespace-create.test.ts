@@ -1,50 +1,19 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadClusterRegistry } from '../../../src/config/cluster-registry.js';
 import type { RequestRecord } from '../../../src/core/request.js';
 import { AppError } from '../../../src/errors.js';
-import { KubeClients } from '../../../src/executors/kube-clients.js';
 import { fromKubeError } from '../../../src/executors/kube-errors.js';
-import { RawObjectApi } from '../../../src/executors/kube-object-api.js';
+import type { RawObjectApi } from '../../../src/executors/kube-object-api.js';
 import { namespaceCreateExecutor, namespaceObjects } from '../../../src/executors/namespace-create.js';
-import { createLogger } from '../../../src/logger.js';
+import { defaultExecutorOptions } from '../../../src/executors/executor-deps.js';
 import { uniqueSuffix } from '../../support/harness.js';
-import { localRegistryPath } from '../../support/local-paths.js';
+import { apiFor, executorDeps, log, recordFor } from './executor-context.js';
 
-const log = createLogger({ level: 'silent', role: 'test' });
-
-function apiFor(kubeconfig: string): RawObjectApi {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  return RawObjectApi.fromKubeConfig(kc);
-}
-
-const recordFor = (id: string, name: string): RequestRecord => ({
-  id,
-  kind: 'namespace.create',
-  params: {},
-  description: name,
-  requester: { slackId: 'UALICE', email: 'alice@n3r.example', groups: ['team-a'] },
-  cluster: { name: 'pub-local-a', type: 'public', region: 'local' },
-  state: 'running',
-  channel: 'C0TEAMA',
-  card: null,
-  decision: {
-    allow: true,
-    deny: [],
-    approval: { required: false, groups: [], count: 0, expiresIn: '0s', reasons: [] },
-    warnings: [],
-    obligations: {},
-    revision: 'public-x',
-  },
-  result: null,
-  error: null,
-  createdAt: '',
-  updatedAt: '',
-});
+const recordFor_ = (id: string, name: string): RequestRecord =>
+  recordFor('namespace.create', { name, cluster: 'pub-local-a', team: 'team-a', cpu: '2', memory: '4Gi' }, { id });
 
 describe('the namespace.create executor on a real apiserver', () => {
   let admin: RawObjectApi;
+  let deps: ReturnType<typeof executorDeps>;
   let execute: ReturnType<typeof namespaceCreateExecutor>;
   const run = (
     record: RequestRecord,
@@ -62,30 +31,34 @@ describe('the namespace.create executor on a real apiserver', () => {
 
   beforeAll(() => {
     admin = apiFor(inject('stack').adminKubeconfig);
-    execute = namespaceCreateExecutor(
-      KubeClients.fromKubeconfig(inject('stack').executorKubeconfig, loadClusterRegistry(localRegistryPath)),
-    );
+    deps = executorDeps();
+    execute = namespaceCreateExecutor(deps);
   });
-  afterAll(() => undefined);
+  afterAll(async () => {
+    await deps.close();
+  });
 
   it('is idempotent: running it twice changes nothing the second time', async () => {
     const params = { name: `team-a-idem-${uniqueSuffix()}`, team: 'team-a', cpu: '2', memory: '4Gi' };
-    const record = recordFor('r-idem', params.name);
-    await run(record, params);
+    const record = recordFor_('r-idem', params.name);
+    const first = await run(record, params);
+    const ip = /egress IP (\S+)/.exec(first.summary)?.[1] ?? '';
     const versions = async () =>
       Promise.all(
-        namespaceObjects(record, params).map(
+        namespaceObjects(record, params, { ip, options: defaultExecutorOptions }).map(
           async (o) => (await admin.get(o as Parameters<RawObjectApi['get']>[0]))?.metadata?.resourceVersion,
         ),
       );
-    const first = await versions();
+    const before = await versions();
+    expect(before).toHaveLength(6);
+    expect(before.every((v) => v !== undefined)).toBe(true);
     await run(record, params);
-    expect(await versions()).toEqual(first);
+    expect(await versions()).toEqual(before);
   });
 
   it('on a dry run reports what it would do and creates nothing', async () => {
     const params = { name: `team-a-dry-${uniqueSuffix()}`, team: 'team-a', cpu: '2', memory: '4Gi' };
-    const result = await run(recordFor('r-dry', params.name), params, true);
+    const result = await run(recordFor_('r-dry', params.name), params, true);
     expect(result.summary).toContain('would be created');
     expect(
       await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: params.name } }),
@@ -99,7 +72,7 @@ describe('the namespace.create executor on a real apiserver', () => {
       { fieldManager: 'someone' },
     );
     const params = { name, team: 'team-a', cpu: '2', memory: '4Gi' };
-    await expect(run(recordFor('r-late', name), params)).rejects.toMatchObject({
+    await expect(run(recordFor_('r-late', name), params)).rejects.toMatchObject({
       code: 'CONFLICT',
       userText: expect.stringContaining('created by someone outside n3r'),
     });

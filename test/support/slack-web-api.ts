@@ -1,0 +1,318 @@
+import { checkBlocks, checkMessageText } from './block-kit-limits.js';
+import { type RateLimit, TokenBuckets } from './slack-rate-limit.js';
+import { loadMethodSpecs, type MethodSpec } from './slack-spec.js';
+import { dmChannelOf, type SlackState } from './slack-state.js';
+import type { Json, StoredView } from './slack-types.js';
+import { type ParsedView, parseView, viewPayload } from './slack-views.js';
+
+export interface WebApiOptions {
+  /** When given, the bot token has only these scopes; a method needing another answers `missing_scope`. */
+  botScopes?: string[];
+  /** chat.postMessage per channel; `false` turns the limit off. */
+  rateLimit?: RateLimit | false;
+}
+
+export interface WebApiAnswer {
+  status: number;
+  body: Json;
+  headers: Record<string, string>;
+}
+
+export interface WebApiTokens {
+  bot: string;
+  app: string;
+}
+
+/** Opens a Socket Mode connection ticket: apps.connections.open. */
+export type OpenConnection = () => { ok: true; url: string } | { ok: false; error: string };
+
+type Handler = (args: Json) => Json;
+
+/** Slack: app-level tokens call only the apps.* methods that manage the app's connections. */
+const appTokenMethods = new Set(['apps.connections.open']);
+
+/** Methods newer than the 2020 spec in shared/slack, modelled by hand. */
+const extraSpecs: Record<string, MethodSpec> = {
+  'apps.connections.open': { required: [], scope: 'connections:write' },
+};
+
+/** The default chat.postMessage limit: generous enough that ordinary tests never meet it. */
+export const defaultPostMessageLimit: RateLimit = { perSecond: 1, burst: 30 };
+
+const ok = (body: Json = {}): Json => ({ ok: true, ...body });
+const fail = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
+const invalidArguments = (messages: string[]): Json =>
+  fail('invalid_arguments', { response_metadata: { messages } });
+
+/** Parses a JSON-valued argument: a JSON string in a form post, or the value itself in a JSON body. */
+function jsonArg(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The Web API methods the bot calls, checked as Slack checks them: the method exists, the token is valid
+ * and of the right type (bot `xoxb-` or app-level `xapp-`), it has the method's scope, the required
+ * arguments from Slack's spec are there, chat.postMessage stays under its rate limit, and the arguments
+ * themselves are valid (Block Kit limits, trigger_ids, view hashes).
+ */
+export class SlackWebApi {
+  readonly #specs: Map<string, MethodSpec>;
+  readonly #postLimit: TokenBuckets | null;
+  readonly #handlers: Record<string, Handler>;
+
+  constructor(
+    private readonly state: SlackState,
+    private readonly tokens: WebApiTokens,
+    private readonly options: WebApiOptions,
+    specPath: string,
+    openConnection: OpenConnection,
+  ) {
+    this.#specs = loadMethodSpecs(specPath);
+    const limit = options.rateLimit ?? defaultPostMessageLimit;
+    this.#postLimit = limit === false ? null : new TokenBuckets(limit, state.clock);
+    this.#handlers = { ...this.messageMethods(), ...this.viewMethods(), ...this.directoryMethods() };
+    this.#handlers['apps.connections.open'] = () => openConnection() as Json;
+  }
+
+  call(method: string, args: Json, token: string | null): WebApiAnswer {
+    const handler = this.#handlers[method];
+    if (!handler) return this.answer(fail('unknown_method', { req_method: method }));
+    if (token === null || token === '') return this.answer(fail('not_authed'));
+    const kind = token === this.tokens.bot ? 'bot' : token === this.tokens.app ? 'app' : null;
+    if (kind === null) return this.answer(fail('invalid_auth'));
+    if ((kind === 'app') !== appTokenMethods.has(method)) return this.answer(fail('not_allowed_token_type'));
+    const spec = extraSpecs[method] ?? this.#specs.get(method) ?? { required: [], scope: null };
+    const headers = this.scopeHeaders(kind, spec);
+    const granted = this.options.botScopes;
+    if (kind === 'bot' && granted && spec.scope !== null && !granted.includes(spec.scope)) {
+      return this.answer(fail('missing_scope', { needed: spec.scope, provided: granted.join(',') }), headers);
+    }
+    const missing = spec.required.filter((name) => args[name] === undefined || args[name] === '');
+    if (missing.length > 0) {
+      return this.answer(
+        invalidArguments(missing.map((name) => `[ERROR] missing required field: ${name}`)),
+        headers,
+      );
+    }
+    if (method === 'chat.postMessage' && this.#postLimit) {
+      const taken = this.#postLimit.take(String(args.channel));
+      if (!taken.ok) {
+        return {
+          status: 429,
+          body: fail('ratelimited'),
+          headers: { ...headers, 'retry-after': String(taken.retryAfterSeconds) },
+        };
+      }
+    }
+    return this.answer(handler(args), headers);
+  }
+
+  private answer(body: Json, headers: Record<string, string> = {}): WebApiAnswer {
+    return { status: 200, body, headers };
+  }
+
+  /** Slack tells the client what the token has and what the method accepts, as web-api reads them. */
+  private scopeHeaders(kind: 'bot' | 'app', spec: MethodSpec): Record<string, string> {
+    const granted = kind === 'bot' ? this.options.botScopes : ['connections:write'];
+    const headers: Record<string, string> = {};
+    if (granted) headers['x-oauth-scopes'] = granted.join(',');
+    if (spec.scope !== null) headers['x-accepted-oauth-scopes'] = spec.scope;
+    return headers;
+  }
+
+  // ---------------------------------------------------------------- chat.*
+
+  private messageMethods(): Record<string, Handler> {
+    const { state } = this;
+    const botMessage = (text: string, ts: string, blocks: unknown[], threadTs: string | null): Json => ({
+      type: 'message',
+      user: state.identity.botUserId,
+      bot_id: state.identity.botId,
+      app_id: state.identity.appId,
+      team: state.identity.teamId,
+      text,
+      ts,
+      ...(blocks.length > 0 ? { blocks } : {}),
+      ...(threadTs === null ? {} : { thread_ts: threadTs }),
+    });
+    return {
+      'chat.postMessage': (args) => {
+        const channel = this.resolveChannel(args.channel);
+        if (channel === null) return fail('channel_not_found');
+        const problem = messageProblem(args);
+        if (problem) return problem;
+        const threadTs = typeof args.thread_ts === 'string' && args.thread_ts !== '' ? args.thread_ts : null;
+        if (threadTs !== null && !state.findMessage(channel, threadTs)) return fail('thread_not_found');
+        const message = state.post(
+          channel,
+          threadTs,
+          state.identity.botUserId,
+          String(args.text ?? ''),
+          blocksOf(args) ?? [],
+        );
+        return ok({
+          channel,
+          ts: message.ts,
+          message: botMessage(message.text, message.ts, message.blocks, threadTs),
+        });
+      },
+      'chat.update': (args) => {
+        const channel = this.resolveChannel(args.channel);
+        if (channel === null) return fail('channel_not_found');
+        const problem = messageProblem(args);
+        if (problem) return problem;
+        const message = state.findMessage(channel, String(args.ts));
+        if (!message) return fail('message_not_found');
+        if (message.user !== state.identity.botUserId) return fail('cant_update_message');
+        state.update(message, String(args.text ?? ''), blocksOf(args) ?? []);
+        return ok({
+          channel,
+          ts: message.ts,
+          text: message.text,
+          message: botMessage(message.text, message.ts, message.blocks, message.threadTs),
+        });
+      },
+      'chat.postEphemeral': (args) => {
+        const channel = this.resolveChannel(args.channel);
+        if (channel === null) return fail('channel_not_found');
+        const problem = messageProblem(args);
+        if (problem) return problem;
+        const user = state.workspace.users.find((u) => u.id === args.user);
+        if (!user) return fail('user_not_found');
+        state.ephemeral({
+          channel,
+          user: user.id,
+          text: String(args.text ?? ''),
+          blocks: blocksOf(args) ?? [],
+          via: 'chat.postEphemeral',
+        });
+        return ok({ message_ts: state.nextTs() });
+      },
+    };
+  }
+
+  /** A channel id, or a person's id for the app's direct message with them (`D` + the rest of the id). */
+  private resolveChannel(value: unknown): string | null {
+    const id = String(value);
+    if (this.state.workspace.channels.some((c) => c.id === id)) return id;
+    const user = this.state.workspace.users.find((u) => u.id === id || dmChannelOf(u.id) === id);
+    return user ? dmChannelOf(user.id) : null;
+  }
+
+  // ---------------------------------------------------------------- views.*
+
+  private viewMethods(): Record<string, Handler> {
+    const { state } = this;
+    const { views, triggers } = state;
+    const answer = (stored: StoredView): Json => {
+      state.notify();
+      return ok({ view: viewPayload(stored, state.identity) });
+    };
+    const refused = (parsed: ParsedView & { ok: false }): Json =>
+      parsed.problem.error === 'view_too_large'
+        ? fail('view_too_large')
+        : invalidArguments(parsed.problem.messages);
+    return {
+      'views.open': (args) => {
+        const parsed = parseView(jsonArg(args.view), ['modal']);
+        if (!parsed.ok) return refused(parsed);
+        if (views.externalIdTaken(parsed.view.external_id)) return fail('duplicate_external_id');
+        const trigger = triggers.exchange(args.trigger_id);
+        if (!trigger.ok) return fail(trigger.error);
+        return answer(views.open(trigger.trigger.user, parsed.view));
+      },
+      'views.push': (args) => {
+        const parsed = parseView(jsonArg(args.view), ['modal']);
+        if (!parsed.ok) return refused(parsed);
+        if (views.externalIdTaken(parsed.view.external_id)) return fail('duplicate_external_id');
+        const trigger = triggers.exchange(args.trigger_id);
+        if (!trigger.ok) return fail(trigger.error);
+        const pushed = views.push(trigger.trigger.user, parsed.view);
+        return typeof pushed === 'string' ? fail(pushed) : answer(pushed);
+      },
+      'views.update': (args) => {
+        if (!args.view_id && !args.external_id)
+          return invalidArguments(['[ERROR] either view_id or external_id is required']);
+        if (args.view === undefined) return invalidArguments(['[ERROR] missing required field: view']);
+        const stored = views.find(args.view_id, args.external_id);
+        if (!stored || (stored.type === 'modal' && !stored.open)) return fail('not_found');
+        if (typeof args.hash === 'string' && args.hash !== '' && args.hash !== stored.hash)
+          return fail('hash_conflict');
+        const parsed = parseView(jsonArg(args.view), [stored.type]);
+        if (!parsed.ok) return refused(parsed);
+        if (views.externalIdTaken(parsed.view.external_id, stored.id)) return fail('duplicate_external_id');
+        return answer(views.update(stored, parsed.view));
+      },
+      'views.publish': (args) => {
+        const user = state.workspace.users.find((u) => u.id === args.user_id);
+        if (!user) return invalidArguments(['invalid `user_id`']);
+        const parsed = parseView(jsonArg(args.view), ['home']);
+        if (!parsed.ok) return refused(parsed);
+        const home = views.homeOf(user.id);
+        if (typeof args.hash === 'string' && args.hash !== '' && home && args.hash !== home.hash)
+          return fail('hash_conflict');
+        if (views.externalIdTaken(parsed.view.external_id, home?.id)) return fail('duplicate_external_id');
+        return answer(views.publish(user.id, parsed.view));
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- auth, users, usergroups
+
+  private directoryMethods(): Record<string, Handler> {
+    const { workspace, identity } = this.state;
+    return {
+      'auth.test': () =>
+        ok({
+          url: `https://${identity.teamDomain}.slack.com/`,
+          team: identity.teamDomain,
+          user: 'n3r',
+          team_id: identity.teamId,
+          user_id: identity.botUserId,
+          bot_id: identity.botId,
+          is_enterprise_install: false,
+        }),
+      'users.info': (args) => {
+        const user = workspace.users.find((u) => u.id === args.user);
+        if (!user) return fail('user_not_found');
+        return ok({
+          user: {
+            id: user.id,
+            name: user.name,
+            team_id: workspace.teamId,
+            deleted: false,
+            is_bot: false,
+            profile: { email: user.email, real_name: user.name, display_name: user.name },
+          },
+        });
+      },
+      'usergroups.users.list': (args) => {
+        const group = workspace.usergroups.find((g) => g.id === args.usergroup);
+        if (!group) return fail('no_such_subteam');
+        return ok({ users: group.users });
+      },
+    };
+  }
+}
+
+function blocksOf(args: Json): unknown[] | undefined {
+  const blocks = jsonArg(args.blocks);
+  return blocks === undefined ? undefined : (blocks as unknown[]);
+}
+
+/** chat.* text and blocks as Slack checks them: something to show, Block Kit limits, text length. */
+function messageProblem(args: Json): Json | null {
+  if (args.blocks !== undefined && typeof args.blocks === 'string' && jsonArg(args.blocks) === args.blocks)
+    return fail('invalid_blocks_format');
+  const blocks = blocksOf(args);
+  const hasBlocks = Array.isArray(blocks) && blocks.length > 0;
+  if (!hasBlocks && (typeof args.text !== 'string' || args.text === '') && args.attachments === undefined)
+    return fail('no_text');
+  const problem = checkBlocks(blocks, 50) ?? checkMessageText(args.text);
+  return problem ? fail(problem.error, { response_metadata: { messages: [problem.message] } }) : null;
+}
