@@ -83,7 +83,7 @@ describe.each(['http', 'socket'] as const)('the Slack front (%s mode)', (mode) =
       values: { name: { value: name }, cluster: { value: { selected: 'pub-local-a' } }, team: { value: { selected: 'team-a' } } },
     });
     await h.emulator.waitFor('the card in the direct messages', () =>
-      h.emulator.messages.find((m) => m.channel === people.requester && m.text.includes(name) && m.text.includes('Done')),
+      h.emulator.messages.find((m) => m.channel === h.emulator.dmChannel(people.requester) && m.text.includes(name) && m.text.includes('Done')),
     );
   });
 

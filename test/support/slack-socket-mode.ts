@@ -37,12 +37,12 @@ export class SocketModeServer {
 
   /** Open connections the app has, after hello. */
   get connections(): number {
-    return this.#connections.length;
+    return this.openSockets().length;
   }
 
   /** apps.connections.open: a URL with a new ticket. */
   open(baseUrl: string): { ok: true; url: string } | { ok: false; error: string } {
-    if (this.#connections.length >= maxConnections) return { ok: false, error: 'too_many_websockets' };
+    if (this.openSockets().length >= maxConnections) return { ok: false, error: 'too_many_websockets' };
     const ticket = randomUUID();
     this.#tickets.add(ticket);
     const wsBase = baseUrl.replace(/^http/, 'ws');
@@ -70,7 +70,8 @@ export class SocketModeServer {
     options: EnvelopeOptions,
     timeoutMs: number,
   ): Promise<AckResult> {
-    const ws = this.#connections[this.#turn++ % Math.max(1, this.#connections.length)];
+    const open = this.openSockets();
+    const ws = open[this.#turn++ % Math.max(1, open.length)];
     if (!ws) return { acked: false };
     const envelopeId = randomUUID();
     const envelope: Json = {
@@ -119,6 +120,10 @@ export class SocketModeServer {
       ),
     );
     this.#wss.close();
+  }
+
+  private openSockets(): WebSocket[] {
+    return this.#connections.filter((ws) => ws.readyState === ws.OPEN);
   }
 
   private connected(ws: WebSocket): void {
