@@ -128,6 +128,32 @@ describe('bad input from Slack', () => {
     expect(ns?.metadata?.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
   });
 
+  it('refuses an oversized command with a clear answer', async () => {
+    const answer = await ask(`ns create ${'a'.repeat(3000)} --cluster pub-local-a --team team-a`);
+    expect(answer.text).toContain('the command is too long (3046 characters; at most 2000)');
+    await expectNothingChanged(null);
+  });
+
+  it('refuses a malformed interactive payload and records nothing', async () => {
+    const callsBefore = h.emulator.calls.length;
+    const malformed = await h.emulator.deliver('payload=%7Bnot-json', 'application/x-www-form-urlencoded');
+    expect(malformed.status).toBeGreaterThanOrEqual(400);
+    expect(malformed.status).toBeLessThan(500);
+    expect(h.emulator.calls.slice(callsBefore)).toEqual([]);
+    await expectNothingChanged(null);
+  });
+
+  it('ignores a replayed delivery: one request however often the same signed body arrives', async () => {
+    const name = `team-a-replay-${uniqueSuffix()}`;
+    const first = await h.emulator.slashCommand({ text: `ns create ${name} --cluster pub-local-a --team team-a`, user: people.requester, channel: channels.team });
+    const sent = h.emulator.deliveries.find((d) => d.deliveryId === first.deliveryId);
+    expect(sent).toBeDefined();
+    for (let i = 0; i < 3; i++) await h.emulator.redeliver(first.deliveryId, 0);
+    await h.emulator.waitFor('the card', () => h.emulator.channelMessages(channels.team).find((m) => m.text.includes(name) && m.text.includes('Done')));
+    expect(h.emulator.channelMessages(channels.team).filter((m) => m.text.includes(name))).toHaveLength(1);
+    expect(await h.redis.keys(`${h.prefix}:request:*`)).toHaveLength(1);
+  });
+
   it('rejects a delivery with a forged signature and records nothing', async () => {
     const name = `team-a-x-${uniqueSuffix()}`;
     const callsBefore = h.emulator.calls.length;
@@ -145,7 +171,7 @@ describe('bad input from Slack', () => {
       timestamp: Math.floor(Date.now() / 1000) - 600,
     });
     expect(stale.status).toBe(401);
-    expect(h.emulator.calls.slice(callsBefore)).toEqual([]);
+    expect(h.emulator.calls.slice(callsBefore).filter((c) => JSON.stringify(c.args).includes(name))).toEqual([]);
     await expectNothingChanged(name);
   });
 });

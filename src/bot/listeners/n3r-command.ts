@@ -17,6 +17,9 @@ import {
 } from '../views/messages.js';
 import type { SlackMessage } from '../views/primitives.js';
 
+/** Longer commands are refused before parsing; no request needs more. */
+export const maxCommandLength = 2000;
+
 /**
  * `/n3r …`: help and usage errors are answered in the ack itself; everything else is acked at once and
  * answered after, so Slack's three seconds are never at risk. A redelivered command (same trigger_id)
@@ -24,6 +27,12 @@ import type { SlackMessage } from '../views/primitives.js';
  */
 export function registerN3rCommand(app: App, deps: BotDeps): void {
   app.command('/n3r', async ({ command, ack, client }) => {
+    if (command.text.length > maxCommandLength) {
+      return ack({
+        response_type: 'ephemeral',
+        ...usageMessage([`the command is too long (${command.text.length} characters; at most ${maxCommandLength})`], null),
+      });
+    }
     const parsed = parseCommand(command.text);
     if (parsed.type === 'help') return ack({ response_type: 'ephemeral', ...helpMessage(parsed.topic) });
     if (parsed.type === 'usage-error') {
