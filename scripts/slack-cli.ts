@@ -1,5 +1,6 @@
 // `npm run slack -- [--as <user>] [--channel <name>] "/n3r …"`: types a slash command into the local
 // workspace that `npm start` runs, then follows what the bot answers until the request settles.
+// `npm run slack -- --as bob --approve r-…` (or --reject) clicks the button on that request's approval prompt.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,11 +14,16 @@ interface State {
 }
 
 const { values, positionals } = parseArgs({
-  options: { as: { type: 'string', default: 'alice' }, channel: { type: 'string', default: 'team-a' } },
+  options: {
+    as: { type: 'string', default: 'alice' },
+    channel: { type: 'string', default: 'team-a' },
+    approve: { type: 'string' },
+    reject: { type: 'string' },
+  },
   allowPositionals: true,
 });
 const typed = positionals.join(' ').trim();
-if (!typed.startsWith('/n3r')) {
+if (!typed.startsWith('/n3r') && !values.approve && !values.reject) {
   console.error('usage: npm run slack -- [--as alice|bob|carol|mallory] [--channel team-a] "/n3r <command>"');
   process.exit(2);
 }
@@ -47,12 +53,34 @@ if (!user || !channel) {
   process.exit(2);
 }
 
-const response = await fetch(`${emulatorUrl}/_emulator/command`, {
-  method: 'POST',
-  body: JSON.stringify({ text: typed.replace(/^\/n3r\s*/, ''), user: user.id, channel: channel.id }),
-});
-const { delivery } = (await response.json()) as { delivery: { status: number; body: string } };
-if (delivery.status !== 200) console.log(`Slack delivery answered HTTP ${delivery.status}: ${delivery.body}`);
+const decision = values.approve ?? values.reject;
+if (decision) {
+  // The approval prompt of that request, in whichever channel it was posted.
+  const prompt = before.messages.find(
+    (m) => m.threadTs === null && m.text.startsWith(`Approval needed: `) && m.text.includes(decision),
+  );
+  if (!prompt) {
+    console.error(`No approval prompt for ${decision}.`);
+    process.exit(1);
+  }
+  const actionId = values.approve ? 'n3r_approve' : 'n3r_reject';
+  const clicked = await fetch(`${emulatorUrl}/_emulator/click`, {
+    method: 'POST',
+    body: JSON.stringify({ user: user.id, channel: prompt.channel, ts: prompt.ts, actionId }),
+  });
+  const answer = (await clicked.json()) as { error?: string };
+  if (answer.error) console.error(answer.error);
+  if (values.reject)
+    console.log('A reject asks for a reason in a modal: try it in the tests or the browser workspace.');
+} else {
+  const response = await fetch(`${emulatorUrl}/_emulator/command`, {
+    method: 'POST',
+    body: JSON.stringify({ text: typed.replace(/^\/n3r\s*/, ''), user: user.id, channel: channel.id }),
+  });
+  const { delivery } = (await response.json()) as { delivery: { status: number; body: string } };
+  if (delivery.status !== 200)
+    console.log(`Slack delivery answered HTTP ${delivery.status}: ${delivery.body}`);
+}
 
 // Follow: print each new ephemeral answer, card version and thread reply until the card settles.
 const printed = new Set<string>();
@@ -72,7 +100,13 @@ while (Date.now() < deadline) {
     for (const version of current.history) show(`#${channel.name}: ${version.text}`);
     for (const reply of now.messages.filter((m) => m.threadTs === current.ts))
       show(`  thread: ${reply.text}`);
-    if (settled.test(current.text)) break;
+    // After an approval the card still waits until enough people approved: an answer to the approver ends it.
+    const ephemeralAnswer = now.ephemerals.length > before.ephemerals.length;
+    if (
+      settled.test(current.text) &&
+      !(decision && /Waiting for approval/.test(current.text) && !ephemeralAnswer)
+    )
+      break;
   } else if (now.ephemerals.length > before.ephemerals.length) {
     break;
   }

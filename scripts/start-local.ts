@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { localRegistryPath } from '../test/support/local-paths.js';
 import { localWorkspace } from '../test/support/local-workspace.js';
 import { SlackEmulator } from '../test/support/slack-emulator.js';
-import { freePort, portOpen, waitUntil } from './local-stack/processes.js';
+import { waitUntil } from './local-stack/processes.js';
 import { projectRoot, startLocalStack } from './local-stack/stack.js';
 
 const stack = await startLocalStack();
@@ -31,17 +31,15 @@ process.once('SIGTERM', () => void shutdown(0));
 
 try {
   await emulator.start();
-  const port = await freePort();
-  emulator.appUrl = `http://127.0.0.1:${port}/slack/events`;
   bot = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
     env: {
       ...process.env,
       N3R_ROLE: 'all',
-      SLACK_MODE: 'http',
+      // Socket Mode, the default for a company-internal bot: the bot connects out to the emulator.
+      SLACK_MODE: 'socket',
+      SLACK_APP_TOKEN: emulator.appToken,
       SLACK_BOT_TOKEN: emulator.botToken,
-      SLACK_SIGNING_SECRET: emulator.signingSecret,
       SLACK_API_URL: emulator.apiUrl,
-      PORT: String(port),
       HOST: '127.0.0.1',
       REDIS_URL: stack.redisUrl,
       N3R_REGISTRY: localRegistryPath,
@@ -55,7 +53,7 @@ try {
     process.stderr.write(`[n3r] the bot exited (${code}); stopping\n`);
     void shutdown(code ?? 1);
   });
-  await waitUntil('bot', () => portOpen(port), { timeoutMs: 60_000 });
+  await waitUntil('bot', async () => emulator.socketConnections > 0, { timeoutMs: 60_000 });
 
   mkdirSync(join(projectRoot, '.n3r'), { recursive: true });
   writeFileSync(

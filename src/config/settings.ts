@@ -75,13 +75,13 @@ export type Settings = Readonly<{
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = envSchema.safeParse(env);
   // The transport's own secrets are checked apart, so they are reported with every other problem.
-  const mode = env['SLACK_MODE'] ?? 'socket';
+  const mode = env.SLACK_MODE ?? 'socket';
   const problems = [
     ...(parsed.success ? [] : listIssues(parsed.error)),
-    ...(mode === 'socket' && !env['SLACK_APP_TOKEN']
+    ...(mode === 'socket' && !env.SLACK_APP_TOKEN
       ? ['SLACK_APP_TOKEN: is required in Socket Mode (SLACK_MODE=socket)']
       : []),
-    ...(mode === 'http' && !env['SLACK_SIGNING_SECRET']
+    ...(mode === 'http' && !env.SLACK_SIGNING_SECRET
       ? ['SLACK_SIGNING_SECRET: is required in HTTP mode (SLACK_MODE=http)']
       : []),
   ];

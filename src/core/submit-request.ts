@@ -1,9 +1,9 @@
 import { type ClusterRegistry, findCluster } from '../config/cluster-registry.js';
 import { listIssues } from '../config/schema-errors.js';
 import type { Logger } from '../logger.js';
+import { durationSeconds } from '../requests/durations.js';
 import type { AnyRequestKind } from '../requests/registry.js';
 import type { Decision } from './decision.js';
-import { durationMs } from './durations.js';
 import { evaluate } from './policy-input.js';
 import type {
   FactsProvider,
@@ -107,7 +107,8 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
 
   const now = (deps.now ?? (() => new Date()))();
   const awaiting = !decision.allow;
-  const expiry = durationMs(decision.approval.expiresIn) ?? defaultApprovalExpiryMs;
+  const expirySeconds = durationSeconds(decision.approval.expiresIn);
+  const expiry = expirySeconds === undefined ? defaultApprovalExpiryMs : expirySeconds * 1000;
   const record: RequestRecord = {
     id,
     kind: ask.kind.id,

@@ -1,20 +1,19 @@
-import type { Redis } from 'ioredis';
-import type { ClusterRegistry } from '../config/cluster-registry.js';
 import type { ExecutorMap } from '../core/ports.js';
-import type { KubeClients } from './kube-clients.js';
+import { aclOpenExecutor } from './acl-open.js';
+import { appDeployExecutor } from './app-deploy.js';
+import { elasticsearchProvisionExecutor } from './elasticsearch-provision.js';
+import type { ExecutorDeps } from './executor-deps.js';
 import { namespaceCreateExecutor } from './namespace-create.js';
 
-/** What executors are built from: cluster clients, the registry's platform endpoints, and Redis for allocations. */
-export interface ExecutorDeps {
-  kube: KubeClients;
-  registry: ClusterRegistry;
-  redis: Redis;
-  /** Redis key prefix of this installation. */
-  prefix: string;
-}
+export { expiredAcls, revokeAcl } from './acl-open.js';
+export type { ExecutorDeps, ExecutorOptions, GatewayRef } from './executor-deps.js';
+export { defaultExecutorOptions } from './executor-deps.js';
 
 export function createExecutors(deps: ExecutorDeps): ExecutorMap {
   return {
-    'namespace.create': namespaceCreateExecutor(deps.kube),
+    'namespace.create': namespaceCreateExecutor(deps),
+    'acl.open': aclOpenExecutor(deps),
+    'app.deploy': appDeployExecutor(deps),
+    'elasticsearch.provision': elasticsearchProvisionExecutor(deps),
   };
 }

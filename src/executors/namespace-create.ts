@@ -1,17 +1,49 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Executor } from '../core/ports.js';
+import type { RequestRecord } from '../core/request.js';
 import { AppError } from '../errors.js';
-import type { KubeClients } from './kube-clients.js';
+import { EgressIpAllocator } from '../store/egress-ip-allocator.js';
+import { clusterOf, type ExecutorDeps, type ExecutorOptions, executorOptions } from './executor-deps.js';
+import { applyAll, type Manifest, objectName } from './kube-apply.js';
 import { fromKubeError } from './kube-errors.js';
-import { fieldManager, managedByLabel, managedMetadata, requestIdAnnotation } from './managed-metadata.js';
+import { managedByLabel, managedMetadata, requestIdAnnotation } from './managed-metadata.js';
 
-/** A manifest as applied: a Kubernetes object with any body. */
-export type Manifest = KubernetesObject & Record<string, unknown>;
+export type { Manifest } from './kube-apply.js';
 
-/** The objects of a team namespace; applying them again changes nothing. */
+/** Annotation on a namespace naming its fixed NAT egress IP. */
+export const egressIpAnnotation = 'n3r.io/egress-ip';
+
+/** The CiliumEgressGatewayPolicy of a namespace: its pods leave the cluster from its own egress IP. */
+export function egressGatewayPolicy(
+  record: RequestRecord,
+  namespace: string,
+  egressIp: string,
+  options: Pick<ExecutorOptions, 'egressGatewayNodeLabels' | 'clusterInternalCidrs'>,
+): Manifest {
+  return {
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumEgressGatewayPolicy',
+    metadata: {
+      name: `n3r-egress-${namespace}`,
+      ...managedMetadata(record, { 'n3r.io/namespace': namespace }),
+    },
+    spec: {
+      // Cilium labels every endpoint with its namespace; this selects all pods of the namespace.
+      selectors: [{ podSelector: { matchLabels: { 'io.kubernetes.pod.namespace': namespace } } }],
+      destinationCIDRs: ['0.0.0.0/0'],
+      ...(options.clusterInternalCidrs.length > 0 ? { excludedCIDRs: options.clusterInternalCidrs } : {}),
+      egressGateway: { nodeSelector: { matchLabels: options.egressGatewayNodeLabels }, egressIP: egressIp },
+    },
+  };
+}
+
+/**
+ * The objects of a team namespace; applying them again changes nothing. With an egress IP, the namespace
+ * names it and a CiliumEgressGatewayPolicy binds it.
+ */
 export function namespaceObjects(
-  record: Parameters<typeof managedMetadata>[0],
+  record: RequestRecord,
   params: { name: string; team: string; cpu: string; memory: string },
+  egress?: { ip: string; options: Pick<ExecutorOptions, 'egressGatewayNodeLabels' | 'clusterInternalCidrs'> },
 ): Manifest[] {
   const meta = managedMetadata(record, { 'n3r.io/team': params.team });
   const namespace = params.name;
@@ -23,7 +55,7 @@ export function namespaceObjects(
       metadata: {
         name: namespace,
         labels: { ...meta.labels, 'pod-security.kubernetes.io/enforce': 'baseline' },
-        annotations: meta.annotations,
+        annotations: egress ? { ...meta.annotations, [egressIpAnnotation]: egress.ip } : meta.annotations,
       },
     },
     {
@@ -84,12 +116,15 @@ export function namespaceObjects(
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: params.team }],
     },
+    ...(egress ? [egressGatewayPolicy(record, namespace, egress.ip, egress.options)] : []),
   ];
 }
 
-export function namespaceCreateExecutor(kube: KubeClients): Executor<'namespace.create'> {
+export function namespaceCreateExecutor(deps: ExecutorDeps): Executor<'namespace.create'> {
+  const allocator = new EgressIpAllocator(deps.redis, deps.prefix);
+  const options = executorOptions(deps);
   return async ({ record, params, dryRun, log }) => {
-    const api = kube.for(record.cluster.name);
+    const api = deps.kube.for(record.cluster.name);
     const existing = await api
       .get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: params.name } })
       .catch((error: unknown) => {
@@ -106,25 +141,43 @@ export function namespaceCreateExecutor(kube: KubeClients): Executor<'namespace.
       });
     }
 
+    // Allocated before anything is applied: an exhausted pool leaves nothing half-made, and a retry of this
+    // request gets the address its first attempt took.
+    const pool = clusterOf(deps, record.cluster.name).natGateway.egressPool;
+    const egressIp = await (dryRun
+      ? allocator.peek(record.cluster.name, pool, params.name)
+      : allocator.allocate(record.cluster.name, pool, params.name)
+    ).catch((error: unknown) => {
+      throw new AppError('UPSTREAM_UNAVAILABLE', `allocating an egress IP: ${(error as Error).message}`, {
+        cause: error,
+        retryable: true,
+      });
+    });
+    if (egressIp === null) {
+      const { size, used } = await allocator.usage(record.cluster.name, pool);
+      throw new AppError('CONFLICT', `NAT egress pool ${pool} of ${record.cluster.name} is exhausted`, {
+        userText:
+          `no NAT egress IP is left for namespace ${params.name}: the pool ${pool} of ${record.cluster.name} is exhausted ` +
+          `(${used} of ${size} addresses in use); nothing was changed. The platform team has to extend the pool.`,
+      });
+    }
+    log.info({ egressIp, pool, dryRun }, dryRun ? 'egress IP available' : 'egress IP allocated');
+
     const applied: string[] = [];
-    for (const object of namespaceObjects(record, params)) {
-      const name = `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
+    for (const object of namespaceObjects(record, params, { ip: egressIp, options })) {
       // A dry run cannot place objects in a namespace that does not exist yet: the apiserver refuses
       // them (NamespaceLifecycle), so they are listed as coming with the namespace, unvalidated.
       if (dryRun && !existing && object.metadata?.namespace) {
-        applied.push(`${name} (with the namespace; validated when it exists)`);
+        applied.push(`${objectName(object)} (with the namespace; validated when it exists)`);
         continue;
       }
-      await api.apply(object, { fieldManager, dryRun }).catch((error: unknown) => {
-        throw fromKubeError(error, `applying ${name}`);
-      });
-      applied.push(name);
-      log.debug({ object: name, dryRun }, 'applied');
+      applied.push(...(await applyAll(api, [object], { dryRun, log })));
     }
     return {
-      summary: `namespace ${params.name} ${dryRun ? 'would be created' : 'created'} on ${record.cluster.name} for ${params.team}`,
+      summary: `namespace ${params.name} ${dryRun ? 'would be created' : 'created'} on ${record.cluster.name} for ${params.team}, egress IP ${egressIp}`,
       details: [
         `quota: cpu ${params.cpu}, memory ${params.memory}; default-deny network policy (DNS allowed); group ${params.team} can edit`,
+        `egress IP ${egressIp}${dryRun ? ' (the next free one; allocated when it runs)' : ''}: traffic from ${params.name} leaves the cluster from this fixed address through the NAT gateway, so legacy servers can whitelist it`,
         ...applied.map((name) => `• ${name}`),
       ],
     };

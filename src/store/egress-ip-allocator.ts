@@ -14,13 +14,19 @@ export function poolRange(cidr: string): PoolRange {
   const [address = '', prefixText = ''] = cidr.split('/');
   const octets = address.split('.').map((o) => (/^\d{1,3}$/.test(o) ? Number(o) : Number.NaN));
   const prefix = /^\d{1,2}$/.test(prefixText) ? Number(prefixText) : Number.NaN;
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255) || !(prefix >= 0 && prefix <= 32)) {
+  if (
+    octets.length !== 4 ||
+    octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255) ||
+    !(prefix >= 0 && prefix <= 32)
+  ) {
     throw new Error(`'${cidr}' is not an IPv4 CIDR`);
   }
   const size = 2 ** (32 - prefix);
   const base = ipv4Number(address);
   const network = base - (base % size);
-  return prefix >= 31 ? { first: network, last: network + size - 1 } : { first: network + 1, last: network + size - 2 };
+  return prefix >= 31
+    ? { first: network, last: network + size - 1 }
+    : { first: network + 1, last: network + size - 2 };
 }
 
 export function ipv4Number(address: string): number {
@@ -111,7 +117,12 @@ export class EgressIpAllocator {
     return typeof released === 'string' ? released : null;
   }
 
-  private async run(cluster: string, pool: string, namespace: string, write: boolean): Promise<string | null> {
+  private async run(
+    cluster: string,
+    pool: string,
+    namespace: string,
+    write: boolean,
+  ): Promise<string | null> {
     const { first, last } = poolRange(pool);
     const ip = await this.redis.eval(
       allocateScript,

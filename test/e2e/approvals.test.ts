@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredMessage } from '../support/slack-emulator.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 import { channels, people } from '../support/local-workspace.js';
+import type { StoredMessage } from '../support/slack-emulator.js';
 
 /**
  * Requests the policy sends for approval: a namespace on a dedicated cluster above the base quota needs
@@ -27,16 +27,22 @@ describe.each(['http', 'socket'] as const)('approvals in Slack (%s mode)', (mode
       h.emulator.channelMessages(channels.approvals).find((m) => m.text.includes(name)),
     );
     const card = await h.emulator.waitFor('the card', () =>
-      h.emulator.channelMessages(channels.team).find((m) => m.text.includes(name) && m.text.includes('Waiting for approval')),
+      h.emulator
+        .channelMessages(channels.team)
+        .find((m) => m.text.includes(name) && m.text.includes('Waiting for approval')),
     );
     const id = /r-[a-z0-9]{10}/.exec(card.text)?.[0] ?? '';
     return { name, id, prompt, card };
   }
 
   const latest = (m: StoredMessage) => h.emulator.message(m.channel, m.ts) ?? m;
-  const stateOf = async (id: string) => (await h.redis.hget(`${h.prefix}:request:${id}`, 'json').then((j) => JSON.parse(j ?? '{}'))).state as string;
+  const stateOf = async (id: string) =>
+    (await h.redis.hget(`${h.prefix}:request:${id}`, 'json').then((j) => JSON.parse(j ?? '{}')))
+      .state as string;
   const ephemeralTo = (user: string, since: number) =>
-    h.emulator.waitFor(`an ephemeral answer to ${user}`, () => h.emulator.ephemerals.slice(since).find((e) => e.user === user));
+    h.emulator.waitFor(`an ephemeral answer to ${user}`, () =>
+      h.emulator.ephemerals.slice(since).find((e) => e.user === user),
+    );
   const namespaceExists = async (name: string) =>
     (await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) !== null;
 
@@ -53,27 +59,52 @@ describe.each(['http', 'socket'] as const)('approvals in Slack (%s mode)', (mode
 
   it('goes ahead after two approvals (button and reaction), and not after one', async () => {
     const { name, id, prompt, card } = await askBig();
-    await h.emulator.clickButton({ user: people.approver, channel: prompt.channel, ts: prompt.ts, actionId: 'n3r_approve' });
-    await h.emulator.waitFor('one approval recorded', () => JSON.stringify(latest(prompt).blocks).includes('1 of 2'));
+    await h.emulator.clickButton({
+      user: people.approver,
+      channel: prompt.channel,
+      ts: prompt.ts,
+      actionId: 'n3r_approve',
+    });
+    await h.emulator.waitFor('one approval recorded', () =>
+      JSON.stringify(latest(prompt).blocks).includes('1 of 2'),
+    );
     expect(await stateOf(id)).toBe('awaiting_approval');
     expect(await namespaceExists(name)).toBe(false);
 
-    await h.emulator.addReaction({ user: people.secondApprover, channel: prompt.channel, ts: prompt.ts, reaction: 'white_check_mark' });
+    await h.emulator.addReaction({
+      user: people.secondApprover,
+      channel: prompt.channel,
+      ts: prompt.ts,
+      reaction: 'white_check_mark',
+    });
     await h.emulator.waitFor('the card to say done', () => latest(card).text.includes('Done'));
     expect(await namespaceExists(name)).toBe(true);
     expect(JSON.stringify(latest(prompt).blocks)).not.toContain('n3r_approve');
     const trail = await h.redis.xrange(`${h.prefix}:audit:${id}`, '-', '+');
     const events = trail.map(([, f]) => `${f[1]}:${f[3]}`);
     expect(events).toEqual(
-      expect.arrayContaining(['decided:UALICE', 'approval requested:n3r', `approved:${people.approver}`, `approved:${people.secondApprover}`, 'succeeded:n3r']),
+      expect.arrayContaining([
+        'decided:UALICE',
+        'approval requested:n3r',
+        `approved:${people.approver}`,
+        `approved:${people.secondApprover}`,
+        'succeeded:n3r',
+      ]),
     );
   });
 
   it('refuses the requester approving their own request, and says so only to them', async () => {
     const { id, prompt } = await askBig();
     const since = h.emulator.ephemerals.length;
-    await h.emulator.clickButton({ user: people.requester, channel: prompt.channel, ts: prompt.ts, actionId: 'n3r_approve' });
-    expect((await ephemeralTo(people.requester, since)).text).toContain('cannot approve or reject your own request');
+    await h.emulator.clickButton({
+      user: people.requester,
+      channel: prompt.channel,
+      ts: prompt.ts,
+      actionId: 'n3r_approve',
+    });
+    expect((await ephemeralTo(people.requester, since)).text).toContain(
+      'cannot approve or reject your own request',
+    );
     expect(await stateOf(id)).toBe('awaiting_approval');
     expect(JSON.stringify(latest(prompt).blocks)).toContain('0 of 2');
   });
@@ -81,22 +112,46 @@ describe.each(['http', 'socket'] as const)('approvals in Slack (%s mode)', (mode
   it('refuses someone outside the approver groups', async () => {
     const { id, prompt } = await askBig();
     const since = h.emulator.ephemerals.length;
-    await h.emulator.addReaction({ user: people.teammate, channel: prompt.channel, ts: prompt.ts, reaction: 'white_check_mark' });
-    expect((await ephemeralTo(people.teammate, since)).text).toContain('Only members of n3r-approvers-dedicated');
+    await h.emulator.addReaction({
+      user: people.teammate,
+      channel: prompt.channel,
+      ts: prompt.ts,
+      reaction: 'white_check_mark',
+    });
+    expect((await ephemeralTo(people.teammate, since)).text).toContain(
+      'Only members of n3r-approvers-dedicated',
+    );
     expect(await stateOf(id)).toBe('awaiting_approval');
   });
 
   it('rejects with a reason from the modal; nothing is created', async () => {
     const { name, id, prompt, card } = await askBig();
-    await h.emulator.clickButton({ user: people.approver, channel: prompt.channel, ts: prompt.ts, actionId: 'n3r_reject' });
-    const modal = await h.emulator.waitFor('the reason modal', () => h.emulator.openModals(people.approver).at(-1));
-    const empty = await h.emulator.submitView({ user: people.approver, viewId: modal.id, values: { reason: { value: '   ' } } });
+    await h.emulator.clickButton({
+      user: people.approver,
+      channel: prompt.channel,
+      ts: prompt.ts,
+      actionId: 'n3r_reject',
+    });
+    const modal = await h.emulator.waitFor('the reason modal', () =>
+      h.emulator.openModals(people.approver).at(-1),
+    );
+    const empty = await h.emulator.submitView({
+      user: people.approver,
+      viewId: modal.id,
+      values: { reason: { value: '   ' } },
+    });
     expect(JSON.stringify(empty.response)).toContain('Say why');
-    await h.emulator.submitView({ user: people.approver, viewId: modal.id, values: { reason: { value: 'use two namespaces of 16 cores' } } });
+    await h.emulator.submitView({
+      user: people.approver,
+      viewId: modal.id,
+      values: { reason: { value: 'use two namespaces of 16 cores' } },
+    });
     await h.emulator.waitFor('the card to say rejected', () => latest(card).text.includes('Rejected'));
     expect(JSON.stringify(latest(card).blocks)).toContain('use two namespaces of 16 cores');
     await h.emulator.waitFor('the reason in the thread', () =>
-      h.emulator.threadReplies(card.channel, card.ts).some((m) => m.text.includes('use two namespaces of 16 cores')),
+      h.emulator
+        .threadReplies(card.channel, card.ts)
+        .some((m) => m.text.includes('use two namespaces of 16 cores')),
     );
     expect(await stateOf(id)).toBe('rejected');
     expect(await namespaceExists(name)).toBe(false);
@@ -107,10 +162,18 @@ describe.each(['http', 'socket'] as const)('approvals in Slack (%s mode)', (mode
     const { name, id, prompt, card } = await askBig();
     await h.emulator.slashCommand({ text: `cancel ${id}`, user: people.requester, channel: channels.team });
     await h.emulator.waitFor('the card to say cancelled', () => latest(card).text.includes('Cancelled'));
-    await h.emulator.waitFor('the prompt to lose its buttons', () => !JSON.stringify(latest(prompt).blocks).includes('n3r_approve'));
+    await h.emulator.waitFor(
+      'the prompt to lose its buttons',
+      () => !JSON.stringify(latest(prompt).blocks).includes('n3r_approve'),
+    );
     expect(latest(prompt).text).toContain('cancelled');
     const since = h.emulator.ephemerals.length;
-    await h.emulator.addReaction({ user: people.approver, channel: prompt.channel, ts: prompt.ts, reaction: 'white_check_mark' });
+    await h.emulator.addReaction({
+      user: people.approver,
+      channel: prompt.channel,
+      ts: prompt.ts,
+      reaction: 'white_check_mark',
+    });
     expect((await ephemeralTo(people.approver, since)).text).toContain('no longer waiting for approval');
     expect(await stateOf(id)).toBe('cancelled');
     expect(await namespaceExists(name)).toBe(false);
@@ -118,10 +181,19 @@ describe.each(['http', 'socket'] as const)('approvals in Slack (%s mode)', (mode
 
   it('counts one approval however often the same click is delivered', async () => {
     const { id, prompt } = await askBig();
-    const click = await h.emulator.clickButton({ user: people.approver, channel: prompt.channel, ts: prompt.ts, actionId: 'n3r_approve' });
+    const click = await h.emulator.clickButton({
+      user: people.approver,
+      channel: prompt.channel,
+      ts: prompt.ts,
+      actionId: 'n3r_approve',
+    });
     for (const retry of [1, 2, 3]) await h.emulator.redeliver(click.deliveryId, retry);
-    await h.emulator.waitFor('one approval recorded', () => JSON.stringify(latest(prompt).blocks).includes('1 of 2'));
-    const record = JSON.parse((await h.redis.hget(`${h.prefix}:request:${id}`, 'json')) ?? '{}') as { approvals: unknown[] };
+    await h.emulator.waitFor('one approval recorded', () =>
+      JSON.stringify(latest(prompt).blocks).includes('1 of 2'),
+    );
+    const record = JSON.parse((await h.redis.hget(`${h.prefix}:request:${id}`, 'json')) ?? '{}') as {
+      approvals: unknown[];
+    };
     expect(record.approvals).toHaveLength(1);
   });
 });

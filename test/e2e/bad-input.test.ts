@@ -154,11 +154,17 @@ describe('bad input from Slack', () => {
 
   it('ignores a replayed delivery: one request however often the same signed body arrives', async () => {
     const name = `team-a-replay-${uniqueSuffix()}`;
-    const first = await h.emulator.slashCommand({ text: `ns create ${name} --cluster pub-local-a --team team-a`, user: people.requester, channel: channels.team });
+    const first = await h.emulator.slashCommand({
+      text: `ns create ${name} --cluster pub-local-a --team team-a`,
+      user: people.requester,
+      channel: channels.team,
+    });
     const sent = h.emulator.deliveries.find((d) => d.deliveryId === first.deliveryId);
     expect(sent).toBeDefined();
     for (let i = 0; i < 3; i++) await h.emulator.redeliver(first.deliveryId, 0);
-    await h.emulator.waitFor('the card', () => h.emulator.channelMessages(channels.team).find((m) => m.text.includes(name) && m.text.includes('Done')));
+    await h.emulator.waitFor('the card', () =>
+      h.emulator.channelMessages(channels.team).find((m) => m.text.includes(name) && m.text.includes('Done')),
+    );
     expect(h.emulator.channelMessages(channels.team).filter((m) => m.text.includes(name))).toHaveLength(1);
     expect((await h.redis.keys(`${h.prefix}:request:*`)).length).toBe(before.requests.length + 1);
   });
@@ -180,7 +186,9 @@ describe('bad input from Slack', () => {
       timestamp: Math.floor(Date.now() / 1000) - 600,
     });
     expect(stale.status).toBe(401);
-    expect(h.emulator.calls.slice(callsBefore).filter((c) => JSON.stringify(c.args).includes(name))).toEqual([]);
+    expect(h.emulator.calls.slice(callsBefore).filter((c) => JSON.stringify(c.args).includes(name))).toEqual(
+      [],
+    );
     await expectNothingChanged(name);
   });
 });

@@ -383,12 +383,23 @@ export class SlackEmulator {
     else res.writeHead(400).end(outcome.error);
   }
 
-  /** Control endpoints for `npm run slack`: send a command as a user, read the workspace. */
+  /** Control endpoints for `npm run slack`: type a command, click a button, react, read the workspace. */
   private async control(url: URL, method: string, raw: string, res: ServerResponse): Promise<void> {
-    if (method === 'POST' && url.pathname === '/_emulator/command') {
-      const body = JSON.parse(raw) as { text: string; user: string; channel: string };
-      const delivery = await this.slashCommand(body);
-      return json(res, 200, { delivery });
+    try {
+      if (method === 'POST' && url.pathname === '/_emulator/command') {
+        const body = JSON.parse(raw) as { text: string; user: string; channel: string };
+        return json(res, 200, { delivery: await this.slashCommand(body) });
+      }
+      if (method === 'POST' && url.pathname === '/_emulator/click') {
+        const body = JSON.parse(raw) as { user: string; channel: string; ts: string; actionId: string };
+        return json(res, 200, { delivery: await this.clickButton(body) });
+      }
+      if (method === 'POST' && url.pathname === '/_emulator/react') {
+        const body = JSON.parse(raw) as { user: string; channel: string; ts: string; reaction: string };
+        return json(res, 200, { delivery: await this.addReaction(body) });
+      }
+    } catch (error) {
+      return json(res, 400, { error: (error as Error).message });
     }
     if (method === 'GET' && url.pathname === '/_emulator/state') {
       return json(res, 200, {

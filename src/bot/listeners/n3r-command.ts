@@ -30,7 +30,10 @@ export function registerN3rCommand(app: App, deps: BotDeps): void {
     if (command.text.length > maxCommandLength) {
       return ack({
         response_type: 'ephemeral',
-        ...usageMessage([`the command is too long (${command.text.length} characters; at most ${maxCommandLength})`], null),
+        ...usageMessage(
+          [`the command is too long (${command.text.length} characters; at most ${maxCommandLength})`],
+          null,
+        ),
       });
     }
     const parsed = parseCommand(command.text);

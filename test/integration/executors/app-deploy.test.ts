@@ -47,7 +47,16 @@ async function settled(api: RawObjectApi, refs: readonly ObjectRef[]) {
 }
 
 async function podsOf(api: RawObjectApi, namespace: string, app: string) {
-  const pods = await api.list('v1', 'Pod', namespace, undefined, undefined, undefined, undefined, `app.kubernetes.io/name=${app}`);
+  const pods = await api.list(
+    'v1',
+    'Pod',
+    namespace,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    `app.kubernetes.io/name=${app}`,
+  );
   return pods.items as Obj[];
 }
 
@@ -56,7 +65,12 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
   let deps: ReturnType<typeof executorDeps>;
   let execute: ReturnType<typeof appDeployExecutor>;
   beforeAll(() => {
-    deps = executorDeps({ gateways, clusterIssuer: 'test-issuer', rolloutTimeoutMs: 30_000, rolloutPollMs: 250 });
+    deps = executorDeps({
+      gateways,
+      clusterIssuer: 'test-issuer',
+      rolloutTimeoutMs: 30_000,
+      rolloutPollMs: 250,
+    });
     execute = appDeployExecutor(deps);
   });
   afterAll(async () => {
@@ -64,7 +78,8 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
   });
 
   // Pods that do not meet the restricted Pod Security Standard would be refused in these namespaces.
-  const namespace = () => createNamespace(admin, 'team-a-app', { 'pod-security.kubernetes.io/enforce': 'restricted' });
+  const namespace = () =>
+    createNamespace(admin, 'team-a-app', { 'pod-security.kubernetes.io/enforce': 'restricted' });
 
   it('rolls a good image out to running pods, with its Service, autoscaler, budget, route, certificate and rate limit', async () => {
     const ns = await namespace();
@@ -92,12 +107,17 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
     expect(progress.at(-1)).toBe('web: 2/2 replicas available');
     const pods = await podsOf(admin, ns, 'web');
     expect(pods.map((p) => p.status.phase)).toEqual(['Running', 'Running']);
-    expect(pods.every((p) => p.status.conditions.some((c: Obj) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
+    expect(
+      pods.every((p) => p.status.conditions.some((c: Obj) => c.type === 'Ready' && c.status === 'True')),
+    ).toBe(true);
 
     const at = (apiVersion: string, kind: string, name = 'web') =>
       read(admin, { apiVersion, kind, metadata: { name, namespace: ns } }) as Promise<Obj>;
     const deployment = await at('apps/v1', 'Deployment');
-    expect(deployment.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'n3r', 'app.kubernetes.io/name': 'web' });
+    expect(deployment.metadata.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'n3r',
+      'app.kubernetes.io/name': 'web',
+    });
     expect(deployment.metadata.annotations['n3r.io/request-id']).toBe(record.id);
     expect(deployment.spec.replicas).toBe(2);
     expect(deployment.spec.strategy.rollingUpdate).toEqual({ maxSurge: '25%', maxUnavailable: 0 });
@@ -125,7 +145,11 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
     const service = await at('v1', 'Service');
     expect(service.spec.ports).toMatchObject([{ port: 80, targetPort: 'http' }]);
     const hpa = await at('autoscaling/v2', 'HorizontalPodAutoscaler');
-    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 4, scaleTargetRef: { kind: 'Deployment', name: 'web' } });
+    expect(hpa.spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 4,
+      scaleTargetRef: { kind: 'Deployment', name: 'web' },
+    });
     const pdb = await at('policy/v1', 'PodDisruptionBudget');
     expect(pdb.spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
 
@@ -136,7 +160,11 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
     ]);
     expect(route.spec.rules[0].backendRefs).toMatchObject([{ name: 'web', port: 80 }]);
     const listeners = await at('gateway.networking.k8s.io/v1', 'ListenerSet');
-    expect(listeners.spec.parentRef).toMatchObject({ kind: 'Gateway', name: 'shared-internal', namespace: 'gateways' });
+    expect(listeners.spec.parentRef).toMatchObject({
+      kind: 'Gateway',
+      name: 'shared-internal',
+      namespace: 'gateways',
+    });
     expect(listeners.spec.listeners[0]).toMatchObject({
       hostname: 'web.team-a.apps.n3r.example',
       port: 443,
@@ -150,14 +178,23 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
       issuerRef: { kind: 'ClusterIssuer', name: 'test-issuer' },
     });
     const limit = await at('gateway.envoyproxy.io/v1alpha1', 'BackendTrafficPolicy');
-    expect(limit.spec.rateLimit).toEqual({ type: 'Local', local: { rules: [{ limit: { requests: 100, unit: 'Second' } }] } });
+    expect(limit.spec.rateLimit).toEqual({
+      type: 'Local',
+      local: { rules: [{ limit: { requests: 100, unit: 'Second' } }] },
+    });
     const fromGateway = await at('networking.k8s.io/v1', 'NetworkPolicy', 'web-from-gateway');
     expect(fromGateway.spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateways' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateways' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
     ]);
     for (const object of [deployment, service, hpa, pdb, route, listeners, certificate, limit, fromGateway]) {
       expect(object.metadata.annotations['n3r.io/request-id']).toBe(record.id);
-      expect(object.metadata.managedFields.map((f: Obj) => [f.manager, f.operation])).toContainEqual(['n3r', 'Apply']);
+      expect(object.metadata.managedFields.map((f: Obj) => [f.manager, f.operation])).toContainEqual([
+        'n3r',
+        'Apply',
+      ]);
     }
 
     // A second run of the same request changes nothing.
@@ -201,10 +238,14 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
       ...neverReady,
     });
     const progress: string[] = [];
-    const failure = await run(execute, recordFor('app.deploy', params), params, { progress }).catch((e: unknown) => e);
+    const failure = await run(execute, recordFor('app.deploy', params), params, { progress }).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: false });
     const text = (failure as { userText: string }).userText;
-    expect(text).toContain('stuck (docker.io/library/nginx:1.27) did not become available within 4s (0/1 replicas available');
+    expect(text).toContain(
+      'stuck (docker.io/library/nginx:1.27) did not become available within 4s (0/1 replicas available',
+    );
     expect(text).toContain('Insufficient cpu');
     expect(text).toContain("It was the app's first deploy, so it was removed");
     expect(progress).toContain('stuck: 0/1 replicas available');
@@ -222,7 +263,9 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
 
     const bad = paramsOf('app.deploy', { ...raw, image: 'nginx:1.28', timeout: '4s', ...neverReady });
     const progress: string[] = [];
-    const failure = await run(execute, recordFor('app.deploy', bad), bad, { progress }).catch((e: unknown) => e);
+    const failure = await run(execute, recordFor('app.deploy', bad), bad, { progress }).catch(
+      (e: unknown) => e,
+    );
     expect((failure as { userText: string }).userText).toContain(
       'Rolled back to the previous version (docker.io/library/nginx:1.27): it is available again.',
     );
@@ -247,7 +290,12 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
   it('attaches a plain-HTTP route to the Gateway itself, and removes route objects no longer asked for', async () => {
     const ns = await namespace();
     const raw = { app: 'docs', cluster: 'pub-local-a', namespace: ns, image: 'nginx:1.27', replicas: '1' };
-    const routed = paramsOf('app.deploy', { ...raw, host: 'docs.team-a.apps.n3r.example', tls: 'no', public: 'yes' });
+    const routed = paramsOf('app.deploy', {
+      ...raw,
+      host: 'docs.team-a.apps.n3r.example',
+      tls: 'no',
+      public: 'yes',
+    });
     const first = await run(execute, recordFor('app.deploy', routed), routed);
     expect(first.summary).toContain('http://docs.team-a.apps.n3r.example (public)');
     const route = (await read(admin, {
@@ -282,12 +330,20 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
         spec: {
           replicas: 0,
           selector: { matchLabels: { app: 'legacy' } },
-          template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+          template: {
+            metadata: { labels: { app: 'legacy' } },
+            spec: { containers: [{ name: 'c', image: 'nginx' }] },
+          },
         },
       },
       { fieldManager: 'someone' },
     );
-    const params = paramsOf('app.deploy', { app: 'legacy', cluster: 'pub-local-a', namespace: ns, image: 'nginx:1.27' });
+    const params = paramsOf('app.deploy', {
+      app: 'legacy',
+      cluster: 'pub-local-a',
+      namespace: ns,
+      image: 'nginx:1.27',
+    });
     await expect(run(execute, recordFor('app.deploy', params), params)).rejects.toMatchObject({
       code: 'CONFLICT',
       userText: expect.stringContaining('was not deployed by n3r; nothing was changed'),

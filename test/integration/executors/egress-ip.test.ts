@@ -35,7 +35,9 @@ describe('the egress IP allocator on a real Redis', () => {
     const workers = Array.from({ length: 4 }, () => new EgressIpAllocator(connect(), p));
     const namespaces = Array.from({ length: 20 }, (_, i) => `team-a-ns-${i}`);
     const ips = await Promise.all(
-      namespaces.map((ns, i) => (workers[i % workers.length] as EgressIpAllocator).allocate('c1', '10.20.0.0/27', ns)),
+      namespaces.map((ns, i) =>
+        (workers[i % workers.length] as EgressIpAllocator).allocate('c1', '10.20.0.0/27', ns),
+      ),
     );
     expect(ips.every((ip) => ip !== null && /^10\.20\.0\.([1-9]|[12]\d|30)$/.test(ip))).toBe(true);
     expect(new Set(ips).size).toBe(20);
@@ -50,7 +52,9 @@ describe('the egress IP allocator on a real Redis', () => {
     const ip = await first.allocate('c1', '10.20.0.0/29', 'team-a-web');
     await first.allocate('c1', '10.20.0.0/29', 'team-a-api');
     const again = await Promise.all(
-      Array.from({ length: 5 }, () => new EgressIpAllocator(connect(), p).allocate('c1', '10.20.0.0/29', 'team-a-web')),
+      Array.from({ length: 5 }, () =>
+        new EgressIpAllocator(connect(), p).allocate('c1', '10.20.0.0/29', 'team-a-web'),
+      ),
     );
     expect(again).toEqual(Array(5).fill(ip));
     expect(await first.lookup('c1', 'team-a-web')).toBe(ip);
@@ -101,7 +105,10 @@ describe('namespace.create binds a fixed egress IP from the cluster NAT pool', (
     })) as Obj;
     expect(policy.metadata.labels['app.kubernetes.io/managed-by']).toBe('n3r');
     expect(policy.metadata.annotations['n3r.io/request-id']).toBe(record.id);
-    expect(policy.metadata.managedFields.map((f: Obj) => [f.manager, f.operation])).toContainEqual(['n3r', 'Apply']);
+    expect(policy.metadata.managedFields.map((f: Obj) => [f.manager, f.operation])).toContainEqual([
+      'n3r',
+      'Apply',
+    ]);
     expect(policy.spec).toEqual({
       selectors: [{ podSelector: { matchLabels: { 'io.kubernetes.pod.namespace': name } } }],
       destinationCIDRs: ['0.0.0.0/0'],
@@ -148,7 +155,9 @@ describe('namespace.create binds a fixed egress IP from the cluster NAT pool', (
       await expect(failure).rejects.toMatchObject({
         code: 'CONFLICT',
         retryable: false,
-        userText: expect.stringContaining('the pool 203.0.113.0/28 of pub-local-a is exhausted (14 of 14 addresses in use)'),
+        userText: expect.stringContaining(
+          'the pool 203.0.113.0/28 of pub-local-a is exhausted (14 of 14 addresses in use)',
+        ),
       });
       expect(await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })).toBeNull();
     } finally {

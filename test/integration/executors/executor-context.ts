@@ -32,7 +32,9 @@ export function apiFor(kubeconfig: string): RawObjectApi {
 export const adminApi = () => apiFor(inject('stack').adminKubeconfig);
 
 /** Executor dependencies on the shared stack, with a Redis prefix of their own. */
-export function executorDeps(options: Partial<ExecutorOptions> = {}): ExecutorDeps & { close(): Promise<void> } {
+export function executorDeps(
+  options: Partial<ExecutorOptions> = {},
+): ExecutorDeps & { close(): Promise<void> } {
   const stack = inject('stack');
   const registry = loadClusterRegistry(localRegistryPath);
   const redis = new Redis(stack.redisUrl);
@@ -112,10 +114,18 @@ export async function resourceVersions(api: RawObjectApi, refs: readonly ObjectR
 }
 
 /** A namespace of its own for a test, made by an admin (not by the executor under test). */
-export async function createNamespace(api: RawObjectApi, prefix: string, labels: Record<string, string> = {}) {
+export async function createNamespace(
+  api: RawObjectApi,
+  prefix: string,
+  labels: Record<string, string> = {},
+) {
   const name = `${prefix}-${uniqueSuffix()}`;
   await api.apply(
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'n3r.io/team': 'team-a', ...labels } } },
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { 'n3r.io/team': 'team-a', ...labels } },
+    },
     { fieldManager: 'test' },
   );
   return name;

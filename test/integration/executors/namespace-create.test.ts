@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RequestRecord } from '../../../src/core/request.js';
 import { AppError } from '../../../src/errors.js';
+import { defaultExecutorOptions } from '../../../src/executors/executor-deps.js';
 import { fromKubeError } from '../../../src/executors/kube-errors.js';
 import type { RawObjectApi } from '../../../src/executors/kube-object-api.js';
 import { namespaceCreateExecutor, namespaceObjects } from '../../../src/executors/namespace-create.js';
-import { defaultExecutorOptions } from '../../../src/executors/executor-deps.js';
 import { uniqueSuffix } from '../../support/harness.js';
 import { apiFor, executorDeps, log, recordFor } from './executor-context.js';
 
 const recordFor_ = (id: string, name: string): RequestRecord =>
-  recordFor('namespace.create', { name, cluster: 'pub-local-a', team: 'team-a', cpu: '2', memory: '4Gi' }, { id });
+  recordFor(
+    'namespace.create',
+    { name, cluster: 'pub-local-a', team: 'team-a', cpu: '2', memory: '4Gi' },
+    { id },
+  );
 
 describe('the namespace.create executor on a real apiserver', () => {
   let admin: RawObjectApi;

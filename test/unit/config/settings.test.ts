@@ -18,7 +18,12 @@ describe('settings', () => {
       SLACK_SIGNING_SECRET: '0123456789abcdef',
       N3R_REGISTRY: 'registry.yaml',
     });
-    expect(settings).toMatchObject({ role: 'all', redisUrl: 'redis://127.0.0.1:6379', prefix: 'n3r', policyDir: 'build/policies' });
+    expect(settings).toMatchObject({
+      role: 'all',
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefix: 'n3r',
+      policyDir: 'build/policies',
+    });
     expect(settings.slack).toMatchObject({ mode: 'http', port: 3000 });
   });
 
@@ -26,7 +31,11 @@ describe('settings', () => {
     expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', N3R_REGISTRY: 'r.yaml' })).toContain(
       'SLACK_APP_TOKEN: is required in Socket Mode',
     );
-    const settings = loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', N3R_REGISTRY: 'r.yaml' });
+    const settings = loadSettings({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+      N3R_REGISTRY: 'r.yaml',
+    });
     expect(settings.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1' });
   });
 

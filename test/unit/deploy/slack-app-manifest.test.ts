@@ -19,7 +19,10 @@ const extraScopes: Record<string, string> = {
   'users:read.email': "SlackIdentityResolver reads the user's e-mail from users.info",
 };
 /** Events the 2021 spec lacks or lists without a scope, with the scope Slack documents for them. */
-const eventsOutsideSpec: Record<string, string | null> = { app_home_opened: null, app_mention: 'app_mentions:read' };
+const eventsOutsideSpec: Record<string, string | null> = {
+  app_home_opened: null,
+  app_mention: 'app_mentions:read',
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -38,7 +41,10 @@ function methodsCalled(): Set<string> {
   return methods;
 }
 
-function scopeOfMethod(spec: { paths: Record<string, Record<string, { parameters?: { name: string; description?: string }[] }>> }, method: string) {
+function scopeOfMethod(
+  spec: { paths: Record<string, Record<string, { parameters?: { name: string; description?: string }[] }>> },
+  method: string,
+) {
   const operations = spec.paths[`/${method}`];
   if (!operations) throw new Error(`${method} is not in Slack's spec`);
   const description = Object.values(operations)
@@ -65,18 +71,22 @@ describe('the Slack app manifest', () => {
       const topic = events.topics[event.replaceAll('_', '.')];
       const fromSpec = topic?.subscribe?.['x-scopes-required'] ?? [];
       const scopes = fromSpec.length > 0 ? fromSpec : [eventsOutsideSpec[event]];
-      if (fromSpec.length === 0 && !(event in eventsOutsideSpec)) throw new Error(`event ${event} has no known scope`);
+      if (fromSpec.length === 0 && !(event in eventsOutsideSpec))
+        throw new Error(`event ${event} has no known scope`);
       for (const scope of scopes) if (scope) needed.add(scope);
     }
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });
 
   it('subscribes to the events and interactions the listeners handle', () => {
-    const listeners = sourceFiles(join(projectRoot, 'src/bot')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const listeners = sourceFiles(join(projectRoot, 'src/bot'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const handled = [...listeners.matchAll(/app\.event\('([a-z_]+)'/g)].map((m) => m[1]).sort();
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(handled);
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/n3r']);
-    for (const shortcut of manifest.features.shortcuts) expect(listeners).toContain(`app.shortcut('${shortcut.callback_id}'`);
+    for (const shortcut of manifest.features.shortcuts)
+      expect(listeners).toContain(`app.shortcut('${shortcut.callback_id}'`);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 });
