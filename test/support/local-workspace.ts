@@ -17,7 +17,7 @@ export const localWorkspace = (): EmulatedWorkspace => ({
   ],
   usergroups: [
     { id: 'S0TEAMA', handle: 'team-a', users: ['UALICE', 'UCAROL'] },
-    { id: 'S0TEAMDATA', handle: 'team-data', users: [] },
+    { id: 'S0TEAMDATA', handle: 'team-data', users: ['UALICE'] },
     { id: 'S0APPROVERS', handle: 'n3r-approvers', users: ['UBOB', 'UDAVE'] },
     { id: 'S0NETWORK', handle: 'n3r-network-approvers', users: ['UBOB'] },
     { id: 'S0AUDIT', handle: 'n3r-audit', users: [] },

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allKinds } from '../../src/requests/registry.js';
+import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
+import { channels, people } from '../support/local-workspace.js';
+
+/** Every request kind from its Slack command to the cluster, and its typed form. */
+describe('each request kind from Slack', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ mode: 'socket' });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  /** Runs a command and waits for its own card (kind and a unique name) to settle. */
+  async function run(text: string, kind: string, name: string) {
+    await h.emulator.slashCommand({ text, user: people.requester, channel: channels.team });
+    return h.emulator.waitFor(
+      `the card of '${text}' to settle`,
+      () =>
+        h.emulator
+          .channelMessages(channels.team)
+          .find(
+            (m) =>
+              m.text.startsWith(`${kind} `) && m.text.includes(name) && /Done|Failed|Waiting/.test(m.text),
+          ),
+      60_000,
+    );
+  }
+
+  async function namespace(cluster: string, team: string): Promise<string> {
+    const name = `${team}-k-${uniqueSuffix()}`;
+    const card = await run(`ns create ${name} --cluster ${cluster} --team ${team}`, 'namespace.create', name);
+    expect(card.text).toContain('Done');
+    return name;
+  }
+
+  it('opens an ACL from a namespace to a public range', async () => {
+    const ns = await namespace('pub-local-a', 'team-a');
+    const card = await run(
+      `acl open --cluster pub-local-a --namespace ${ns} --to 198.51.100.0/24 --ports tcp/443 --ttl 24h`,
+      'acl.open',
+      ns,
+    );
+    expect(card.text).toContain('Done');
+    const policies = (await h.admin.list('cilium.io/v2', 'CiliumNetworkPolicy', ns)) as {
+      items: { metadata?: { name?: string } }[];
+    };
+    expect(policies.items.map((p) => p.metadata?.name)).toEqual([expect.stringMatching(/^n3r-acl-r-/)]);
+  });
+
+  it('deploys an app from an image and reports it running', async () => {
+    const ns = await namespace('pub-local-a', 'team-a');
+    const card = await run(
+      `deploy web --cluster pub-local-a --namespace ${ns} --image ghcr.io/team-a/web:1.4.2 --replicas 2 --max-replicas 3`,
+      'app.deploy',
+      ns,
+    );
+    expect(card.text).toContain('Done');
+    const deployment = (await h.admin.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: ns },
+    })) as {
+      status?: { availableReplicas?: number };
+    };
+    expect(deployment.status?.availableReplicas).toBe(2);
+  });
+
+  it('provisions Elasticsearch on a stateful cluster', async () => {
+    const ns = await namespace('sta-local-a', 'team-data');
+    const card = await run(
+      `es create logs --cluster sta-local-a --namespace ${ns} --version 8.15.3 --nodes 3 --storage 100Gi --tier hot`,
+      'elasticsearch.provision',
+      ns,
+    );
+    expect(card.text).toContain('Done');
+    const es = await h.admin.get({
+      apiVersion: 'elasticsearch.k8s.elastic.co/v1',
+      kind: 'Elasticsearch',
+      metadata: { name: 'logs', namespace: ns },
+    });
+    expect(es).not.toBeNull();
+  });
+
+  it('offers a typed form for every kind, from App Home', async () => {
+    await h.emulator.appHomeOpened({ user: people.requester });
+    const home = await h.emulator.waitFor('App Home', () => h.emulator.homeOf(people.requester));
+    for (const [index, kind] of allKinds.entries()) {
+      await h.emulator.clickButtonInView({
+        user: people.requester,
+        viewId: home.id,
+        actionId: `n3r_open_form_${index}`,
+      });
+      const form = await h.emulator.waitFor(`the ${kind.id} form`, () =>
+        h.emulator.openModals(people.requester).find((v) => v.callbackId === `n3r_form:${kind.id}`),
+      );
+      const blocks = JSON.stringify(form.view);
+      expect(blocks).toContain('"block_id":"cluster"');
+      expect(blocks).toContain('pub-local-a');
+    }
+  });
+});
