@@ -6,7 +6,7 @@ import { SlackIdentityResolver } from './bot/slack-identity.js';
 import { SlackNotifier } from './bot/slack-notifier.js';
 import type { ClusterRegistry } from './config/cluster-registry.js';
 import type { Settings } from './config/settings.js';
-import { createExecutors } from './executors/index.js';
+import { createExecutors, createRevokers } from './executors/index.js';
 import { KubeClients } from './executors/kube-clients.js';
 import { KubeFactsProvider } from './executors/kube-facts-provider.js';
 import { BullmqJobQueue } from './jobs/bullmq-job-queue.js';
@@ -47,7 +47,11 @@ export async function startN3r(
     );
     const notifier = new SlackNotifier(web, registry.approverChannels);
 
+    const scheduler = new BullmqScheduler(redis, settings.prefix);
+    stops.push(() => scheduler.close());
+
     if (settings.role !== 'bot') {
+      const executorDeps = { kube, registry, redis, prefix: settings.prefix };
       const workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
       const workers = startWorkers({
         registry,
@@ -57,13 +61,15 @@ export async function startN3r(
         policy,
         facts,
         notifier,
-        executors: createExecutors({ kube, registry, redis, prefix: settings.prefix }),
+        executors: createExecutors(executorDeps),
+        scheduler,
         log,
       });
       const timers = startTimerWorker({
         store,
         notifier,
         log,
+        revokers: createRevokers(executorDeps),
         connection: workerConnection,
         prefix: settings.prefix,
       });
@@ -78,8 +84,7 @@ export async function startN3r(
     let port: number | null = null;
     if (settings.role !== 'worker') {
       const queue = new BullmqJobQueue(redis, settings.prefix);
-      const scheduler = new BullmqScheduler(redis, settings.prefix);
-      stops.push(async () => Promise.all([queue.close(), scheduler.close()]));
+      stops.push(() => queue.close());
       const identity = new SlackIdentityResolver(web, registry.groups);
       const app = createSlackApp(settings, {
         registry,

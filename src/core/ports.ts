@@ -68,10 +68,15 @@ export interface Notifier {
   updatePrompt(record: RequestRecord): Promise<void>;
 }
 
-/** Timers that must survive restarts: today, the expiry of a request waiting for approval. */
+/** Timers that must survive restarts: the expiry of a request waiting for approval, and revocations. */
 export interface Scheduler {
   scheduleExpiry(record: RequestRecord): Promise<void>;
+  /** Undo a time-bound change at `at`; scheduling it twice keeps one timer. */
+  scheduleRevocation(record: RequestRecord, at: string): Promise<void>;
 }
+
+/** Undoes the time-bound change a request made (kinds whose results carry `expiresAt`). */
+export type RevokerMap = { readonly [K in KindId]?: (record: RequestRecord) => Promise<ExecutionResult> };
 
 /** What the cluster says about a namespace, for `input.context.namespace`. */
 export interface NamespaceFacts {

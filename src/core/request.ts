@@ -44,6 +44,8 @@ export interface MessageRef {
 export interface ExecutionResult {
   summary: string;
   details: string[];
+  /** For a time-bound change (an ACL): when it must be undone. The jobs layer schedules the revocation. */
+  expiresAt?: string;
 }
 
 /** One approval, bound to the request as it was when approved. */

@@ -4,7 +4,15 @@ import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
 import { tell } from './decide-approval.js';
 import { evaluate } from './policy-input.js';
-import type { Executor, ExecutorMap, FactsProvider, Notifier, PolicyEngine, RequestStore } from './ports.js';
+import type {
+  Executor,
+  ExecutorMap,
+  FactsProvider,
+  Notifier,
+  PolicyEngine,
+  RequestStore,
+  Scheduler,
+} from './ports.js';
 import { createProgressReporter } from './progress-reporter.js';
 import type { RequestRecord } from './request.js';
 
@@ -14,6 +22,7 @@ export interface RunDeps {
   facts: FactsProvider;
   notifier: Notifier;
   executors: ExecutorMap;
+  scheduler: Scheduler;
   log: Logger;
 }
 
@@ -85,6 +94,9 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
       signal: run.signal,
       progress: (line) => progress.report(line),
     }).finally(() => progress.flush());
+    // Scheduled before the request counts as done: if this fails the job is retried, the executor finds
+    // its change in place, and the revocation is scheduled then. A time-bound change never stays open.
+    if (result.expiresAt) await deps.scheduler.scheduleRevocation(running, result.expiresAt);
     const done = await deps.store.transition(
       running.id,
       ['running'],

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import { tell } from './decide-approval.js';
-import type { Notifier, RequestStore } from './ports.js';
+import type { Notifier, RequestStore, RevokerMap } from './ports.js';
 import type { RequestRecord } from './request.js';
 
 export interface SettleDeps {
@@ -56,4 +56,26 @@ async function settled(deps: SettleDeps, record: RequestRecord, line: string): P
   if (record.prompt) await tell(log, () => deps.notifier.updatePrompt(record));
   await tell(log, () => deps.notifier.updateCard(record));
   await tell(log, () => deps.notifier.replyInThread(record, line));
+}
+
+/**
+ * A time-bound change reached its end: undo it (idempotently), record it in the trail and say so in the
+ * request's thread. Returns null for a request that has nothing to revoke.
+ */
+export async function revokeRequest(
+  deps: SettleDeps & { revokers: RevokerMap },
+  requestId: string,
+): Promise<RequestRecord | null> {
+  const record = await deps.store.get(requestId);
+  const revoke = record ? deps.revokers[record.kind] : undefined;
+  if (!record || !revoke || record.state !== 'succeeded') return null;
+  const result = await revoke(record);
+  const revoked = await deps.store.update(record.id, (r) => ({
+    record: r,
+    audit: { event: 'revoked', actor: 'n3r', detail: { summary: result.summary } },
+  }));
+  await tell(deps.log.child({ requestId }), () =>
+    deps.notifier.replyInThread(record, `:lock: ${result.summary} (its time is up)`),
+  );
+  return revoked;
 }

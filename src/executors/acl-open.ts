@@ -169,7 +169,11 @@ export function aclOpenExecutor(deps: ExecutorDeps): Executor<'acl.open'> {
         );
       }
     }
-    return { summary, details: [...details, ...applied.map((name) => `• ${name}`)] };
+    return {
+      summary,
+      details: [...details, ...applied.map((name) => `• ${name}`)],
+      ...(dryRun ? {} : { expiresAt }),
+    };
   };
 }
 

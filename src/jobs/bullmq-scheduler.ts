@@ -1,9 +1,9 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Scheduler } from '../core/ports.js';
+import type { RevokerMap, Scheduler } from '../core/ports.js';
 import type { RequestRecord } from '../core/request.js';
-import { expireRequest, type SettleDeps } from '../core/settle-request.js';
+import { expireRequest, revokeRequest, type SettleDeps } from '../core/settle-request.js';
 import { bullPrefix } from './queue-names.js';
 
 const timersQueue = 'timers';
@@ -37,13 +37,30 @@ export class BullmqScheduler implements Scheduler {
     );
   }
 
+  async scheduleRevocation(record: RequestRecord, at: string): Promise<void> {
+    await this.#queue.add(
+      'request.revoke',
+      { v: 1, requestId: record.id },
+      {
+        jobId: `revoke-${record.id}`,
+        delay: Math.max(0, Date.parse(at) - Date.now()),
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 5000 },
+        removeOnComplete: { age: 7 * 24 * 3600 },
+        removeOnFail: false,
+      },
+    );
+  }
+
   async close(): Promise<void> {
     await this.#queue.close();
   }
 }
 
-/** Runs due timers. */
-export function startTimerWorker(deps: SettleDeps & { connection: Redis; prefix: string }): {
+/** Runs due timers: expiries and revocations. A failed revocation is retried; it is never dropped. */
+export function startTimerWorker(
+  deps: SettleDeps & { revokers: RevokerMap; connection: Redis; prefix: string },
+): {
   close(): Promise<void>;
 } {
   const worker = new Worker<TimerData>(
@@ -51,6 +68,7 @@ export function startTimerWorker(deps: SettleDeps & { connection: Redis; prefix:
     async (job) => {
       const data = timerDataSchema.parse(job.data);
       if (job.name === 'request.expire') await expireRequest(deps, data.requestId);
+      if (job.name === 'request.revoke') await revokeRequest(deps, data.requestId);
     },
     { connection: deps.connection, prefix: bullPrefix(deps.prefix), concurrency: 4 },
   );

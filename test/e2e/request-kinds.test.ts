@@ -1,6 +1,8 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bullPrefix } from '../../src/jobs/queue-names.js';
 import { allKinds } from '../../src/requests/registry.js';
-import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
+import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 import { channels, people } from '../support/local-workspace.js';
 
 /** Every request kind from its Slack command to the cluster, and its typed form. */
@@ -48,6 +50,28 @@ describe('each request kind from Slack', () => {
       items: { metadata?: { name?: string } }[];
     };
     expect(policies.items.map((p) => p.metadata?.name)).toEqual([expect.stringMatching(/^n3r-acl-r-/)]);
+  });
+
+  it('revokes an ACL when its TTL is up, and says so in its thread', async () => {
+    const ns = await namespace('pub-local-a', 'team-a');
+    const card = await run(
+      `acl open --cluster pub-local-a --namespace ${ns} --to 198.51.100.7 --ports tcp/443 --ttl 2h`,
+      'acl.open',
+      ns,
+    );
+    const id = /r-[a-z0-9]{10}/.exec(card.text)?.[0] ?? '';
+    const timers = new Queue('timers', { connection: h.redis, prefix: bullPrefix(h.prefix) });
+    const timer = await eventually('the revocation timer', () => timers.getJob(`revoke-${id}`));
+    expect(timer.opts.delay).toBeGreaterThan(1.9 * 3600 * 1000);
+    await timer.promote(); // the two hours have passed
+    await h.emulator.waitFor('the revocation in the thread', () =>
+      h.emulator.threadReplies(card.channel, card.ts).find((m) => m.text.startsWith(':lock:')),
+    );
+    const policies = (await h.admin.list('cilium.io/v2', 'CiliumNetworkPolicy', ns)) as { items: unknown[] };
+    expect(policies.items).toEqual([]);
+    const trail = await h.redis.xrange(`${h.prefix}:audit:${id}`, '-', '+');
+    expect(trail.map(([, f]) => f[1])).toContain('revoked');
+    await timers.close();
   });
 
   it('deploys an app from an image and reports it running', async () => {
