@@ -90,7 +90,7 @@ describe('namespace.create: from a Slack command to objects in the cluster and b
     expect(record).toMatchObject({
       state: 'succeeded',
       kind: 'namespace.create',
-      requester: { groups: ['team-a'] },
+      requester: { groups: ['team-a', 'team-data'] },
     });
     const trail = await h.redis.xrange(`${h.prefix}:audit:${requestId}`, '-', '+');
     expect(trail.map(([, fields]) => fields[1])).toEqual(['decided', 'job queued', 'started', 'succeeded']);
