@@ -11,6 +11,7 @@ import { RawObjectApi } from '../../../src/executors/kube-object-api.js';
 import { createLogger } from '../../../src/logger.js';
 import type { KindId, ParamsOf } from '../../../src/requests/registry.js';
 import { requestKinds } from '../../../src/requests/registry.js';
+import { requestRecord } from '../../support/builders.js';
 import { uniqueSuffix } from '../../support/harness.js';
 import { localRegistryPath } from '../../support/local-paths.js';
 
@@ -56,34 +57,16 @@ export function recordFor<K extends KindId>(
   params: ParamsOf<K>,
   options: { id?: string; cluster?: ClusterRef; obligations?: Record<string, unknown> } = {},
 ): RequestRecord {
-  return {
+  const base = requestRecord();
+  return requestRecord({
     id: options.id ?? `r-${uniqueSuffix()}${uniqueSuffix()}`.slice(0, 12),
     kind,
     params,
     description: (requestKinds[kind].describe as (p: ParamsOf<K>) => string)(params),
-    requester: { slackId: 'UALICE', email: 'alice@n3r.example', groups: ['team-a'] },
     cluster: options.cluster ?? clusters.public,
     state: 'running',
-    channel: 'C0TEAMA',
-    card: null,
-    prompt: null,
-    requestHash: 'test',
-    approvals: [],
-    rejection: null,
-    expiresAt: null,
-    decision: {
-      allow: true,
-      deny: [],
-      approval: { required: false, groups: [], count: 0, expiresIn: '0s', reasons: [] },
-      warnings: [],
-      obligations: options.obligations ?? {},
-      revision: 'test',
-    },
-    result: null,
-    error: null,
-    createdAt: '',
-    updatedAt: '',
-  };
+    decision: { ...base.decision, obligations: options.obligations ?? {} },
+  });
 }
 
 /** Runs an executor the way the worker does; progress lines are collected. */
