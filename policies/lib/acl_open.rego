@@ -258,7 +258,24 @@ l7_port(p) if {
 # called on valid CIDRs, so a malformed one is denied instead of silently skipping a check.
 valid_cidr(c) if {
 	is_string(c)
-	regex.match(`^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$`, c)
+	parts := split(c, "/")
+	count(parts) == 2
+	canonical_number(parts[1], 32)
+	octets := split(parts[0], ".")
+	count(octets) == 4
+	every octet in octets {
+		canonical_number(octet, 255)
+	}
+}
+
+# canonical_number: decimal digits with no sign, exponent or leading zero, from 0 to max. Checked by
+# printing the number back rather than by a regex: opa-wasm compiles a regex on every evaluation.
+canonical_number(text, max) if {
+	is_string(text)
+	n := to_number(text)
+	n >= 0
+	n <= max
+	format_int(n, 10) == text
 }
 
 prefix_length(c) := to_number(split(c, "/")[1])

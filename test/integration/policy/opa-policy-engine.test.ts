@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -132,5 +132,15 @@ describe('the policy engine on compiled bundles', () => {
       /policy bundle .* cannot be loaded/,
     );
     await expect(loadPolicyBundle(join(scratch, 'nowhere'), 'public')).rejects.toThrow(/cannot be loaded/);
+    mkdirSync(join(scratch, 'bad-data/public'), { recursive: true });
+    copyFileSync(
+      join(inject('stack').policyDir, 'public/policy.wasm'),
+      join(scratch, 'bad-data/public/policy.wasm'),
+    );
+    writeFileSync(join(scratch, 'bad-data/public/data.json'), '{"settings": ');
+    writeFileSync(join(scratch, 'bad-data/public/.manifest'), '{"revision":"public-bad-data"}');
+    await expect(loadPolicyBundle(join(scratch, 'bad-data'), 'public')).rejects.toThrow(
+      /cannot be loaded: failed to parse json/,
+    );
   });
 });
