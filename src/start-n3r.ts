@@ -38,7 +38,7 @@ export async function startN3r(
     const { engine: policy, reloader } = await loadPolicyEngine(settings, log);
     stops.push(() => reloader.stop());
     // Both roles read facts for the policy; only the worker writes.
-    const kube = KubeClients.fromKubeconfig(settings.kubeconfigPath, registry);
+    const kube = KubeClients.fromKubeconfig(settings.kubeconfigPath, registry, settings.kubeRateLimit);
     const facts = new KubeFactsProvider(kube);
     const store = new RedisRequestStore(redis, settings.prefix, log);
     const web = new WebClient(

@@ -37,6 +37,9 @@ const envSchema = z.object({
     .optional(),
   /** Pause between checks for newer policy bundles (directory or bundle server). @defaultValue 10000 */
   N3R_BUNDLE_POLL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Client-side limit toward each cluster's apiserver: requests per second, and burst. @defaultValue 20, 40 */
+  N3R_KUBE_QPS: z.coerce.number().positive().default(20),
+  N3R_KUBE_BURST: z.coerce.number().int().min(1).default(40),
   /** Kubeconfig with one context per cluster; absent means in-cluster service account (single cluster). */
   KUBECONFIG: z.string().optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
@@ -68,6 +71,7 @@ export type Settings = Readonly<{
   bundleUrl: string | undefined;
   bundlePollMs: number;
   kubeconfigPath: string | undefined;
+  kubeRateLimit: { qps: number; burst: number };
   logLevel: (typeof logLevels)[number];
 }>;
 
@@ -116,6 +120,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     bundleUrl: e.N3R_BUNDLE_URL,
     bundlePollMs: e.N3R_BUNDLE_POLL_MS,
     kubeconfigPath: e.KUBECONFIG,
+    kubeRateLimit: { qps: e.N3R_KUBE_QPS, burst: e.N3R_KUBE_BURST },
     logLevel: e.LOG_LEVEL,
   });
 }

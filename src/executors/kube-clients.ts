@@ -2,8 +2,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import { ConfigError } from '../errors.js';
 import { RawObjectApi } from './kube-object-api.js';
+import { type RateLimit, TokenBucket } from './token-bucket.js';
 
-/** One Kubernetes client per registered cluster, each from its kubeconfig context. */
+/** One Kubernetes client per registered cluster, each from its kubeconfig context and with its own rate limit. */
 export class KubeClients {
   readonly #byCluster: Map<string, RawObjectApi>;
 
@@ -12,7 +13,11 @@ export class KubeClients {
   }
 
   /** Fails with every cluster whose context the kubeconfig lacks, so a bad deployment stops at start. */
-  static fromKubeconfig(path: string | undefined, registry: ClusterRegistry): KubeClients {
+  static fromKubeconfig(
+    path: string | undefined,
+    registry: ClusterRegistry,
+    rateLimit?: RateLimit,
+  ): KubeClients {
     const base = new KubeConfig();
     if (path) base.loadFromFile(path);
     else base.loadFromDefault();
@@ -28,7 +33,10 @@ export class KubeClients {
       const kc = new KubeConfig();
       kc.loadFromString(base.exportConfig());
       kc.setCurrentContext(cluster.kubeContext);
-      byCluster.set(cluster.name, RawObjectApi.fromKubeConfig(kc));
+      byCluster.set(
+        cluster.name,
+        RawObjectApi.fromKubeConfig(kc, rateLimit ? new TokenBucket(rateLimit) : null),
+      );
     }
     return new KubeClients(byCluster);
   }

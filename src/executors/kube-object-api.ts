@@ -1,11 +1,14 @@
 import {
+  type Configuration,
   HttpMethod,
   type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import type { RequestGate } from './token-bucket.js';
 
 export interface ApplyOptions {
   fieldManager: string;
@@ -22,9 +25,13 @@ export interface ApplyOptions {
  * apply that would quietly change what is applied.
  */
 export class RawObjectApi extends KubernetesObjectApi {
-  static fromKubeConfig(kc: KubeConfig): RawObjectApi {
+  #gate: RequestGate | null = null;
+
+  /** `gate` is waited on before every request: the client-side rate limit toward this cluster. */
+  static fromKubeConfig(kc: KubeConfig, gate: RequestGate | null = null): RawObjectApi {
     const api = kc.makeApiClient(RawObjectApi);
     api.setDefaultNamespace(kc);
+    api.#gate = gate;
     return api;
   }
 
@@ -53,6 +60,15 @@ export class RawObjectApi extends KubernetesObjectApi {
       if ((error as { code?: number }).code === 404) return null;
       throw error;
     }
+  }
+
+  protected override async requestPromise<T extends KubernetesObject>(
+    request: RequestContext,
+    type?: string,
+    options?: Configuration,
+  ): Promise<T> {
+    await this.#gate?.take();
+    return super.requestPromise<T>(request, type, options);
   }
 
   protected override async processResponse<T extends KubernetesObject>(
