@@ -53,18 +53,21 @@ export async function startN3r(
     if (settings.role !== 'bot') {
       const executorDeps = { kube, registry, redis, prefix: settings.prefix };
       const workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
-      const workers = startWorkers({
-        registry,
-        connection: workerConnection,
-        prefix: settings.prefix,
-        store,
-        policy,
-        facts,
-        notifier,
-        executors: createExecutors(executorDeps),
-        scheduler,
-        log,
-      });
+      const workers = startWorkers(
+        {
+          registry,
+          connection: workerConnection,
+          prefix: settings.prefix,
+          store,
+          policy,
+          facts,
+          notifier,
+          executors: createExecutors(executorDeps),
+          scheduler,
+          log,
+        },
+        settings.jobs,
+      );
       const timers = startTimerWorker({
         store,
         notifier,

@@ -37,9 +37,13 @@ const envSchema = z.object({
     .optional(),
   /** Pause between checks for newer policy bundles (directory or bundle server). @defaultValue 10000 */
   N3R_BUNDLE_POLL_MS: z.coerce.number().int().min(100).default(10_000),
-  /** Client-side limit toward each cluster's apiserver: requests per second, and burst. @defaultValue 20, 40 */
-  N3R_KUBE_QPS: z.coerce.number().positive().default(20),
-  N3R_KUBE_BURST: z.coerce.number().int().min(1).default(40),
+  /** How long a job's lock lasts; a crashed worker's jobs run again after about this long. @defaultValue 30000 */
+  N3R_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Jobs run at once per cluster, per worker process. @defaultValue 2 */
+  N3R_CONCURRENCY_PER_CLUSTER: z.coerce.number().int().min(1).default(2),
+  /** Client-side limit toward each cluster's apiserver: requests per second, and burst. @defaultValue 50, 100 */
+  N3R_KUBE_QPS: z.coerce.number().positive().default(50),
+  N3R_KUBE_BURST: z.coerce.number().int().min(1).default(100),
   /** Kubeconfig with one context per cluster; absent means in-cluster service account (single cluster). */
   KUBECONFIG: z.string().optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
@@ -72,6 +76,7 @@ export type Settings = Readonly<{
   bundlePollMs: number;
   kubeconfigPath: string | undefined;
   kubeRateLimit: { qps: number; burst: number };
+  jobs: { lockMs: number; concurrencyPerCluster: number };
   logLevel: (typeof logLevels)[number];
 }>;
 
@@ -121,6 +126,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     bundlePollMs: e.N3R_BUNDLE_POLL_MS,
     kubeconfigPath: e.KUBECONFIG,
     kubeRateLimit: { qps: e.N3R_KUBE_QPS, burst: e.N3R_KUBE_BURST },
+    jobs: { lockMs: e.N3R_JOB_LOCK_MS, concurrencyPerCluster: e.N3R_CONCURRENCY_PER_CLUSTER },
     logLevel: e.LOG_LEVEL,
   });
 }

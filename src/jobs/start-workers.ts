@@ -9,7 +9,15 @@ import { bullPrefix, clusterQueueName } from './queue-names.js';
 export interface WorkerOptions {
   /** Jobs run at once per cluster. @defaultValue 2 */
   concurrencyPerCluster?: number;
+  /**
+   * How long a job's lock lasts without renewal; a worker that died is noticed after about this long and
+   * its jobs run again (executors are idempotent). @defaultValue 30000 ms
+   */
+  lockMs?: number;
 }
+
+/** A job whose worker died this many times is given up (and its request marked failed). */
+const maxStalledCount = 10;
 
 /** One BullMQ worker per registered cluster, each running requests through `runRequest`. */
 export function startWorkers(
@@ -40,11 +48,20 @@ export function startWorkers(
         connection: deps.connection,
         prefix: bullPrefix(deps.prefix),
         concurrency: options.concurrencyPerCluster ?? 2,
+        lockDuration: options.lockMs ?? 30_000,
+        stalledInterval: options.lockMs ?? 30_000,
+        maxStalledCount,
       },
     );
-    worker.on('failed', (job, error) =>
-      deps.log.warn({ jobId: job?.id, cluster: cluster.name, err: error.message }, 'job attempt failed'),
-    );
+    worker.on('failed', (job, error) => {
+      deps.log.warn({ jobId: job?.id, cluster: cluster.name, err: error.message }, 'job attempt failed');
+      const final =
+        job &&
+        (error instanceof UnrecoverableError ||
+          job.attemptsMade >= (job.opts.attempts ?? 1) ||
+          /stalled/.test(error.message));
+      if (final && job) void settleAbandoned(deps, job.data.requestId, error.message);
+    });
     worker.on('stalled', (jobId) => deps.log.warn({ jobId, cluster: cluster.name }, 'job stalled'));
     worker.on('error', (error) =>
       deps.log.error({ cluster: cluster.name, err: error.message }, 'worker error'),
@@ -56,4 +73,19 @@ export function startWorkers(
       await Promise.all(workers.map((worker) => worker.close()));
     },
   };
+}
+
+/**
+ * A job BullMQ gave up on (retries spent, or stalled too often) must not leave its request looking alive:
+ * it is marked failed and the card says so. A request the run already settled is left as it is.
+ */
+async function settleAbandoned(deps: RunDeps, requestId: string, reason: string): Promise<void> {
+  try {
+    const failed = await deps.store.transition(requestId, ['queued', 'running'], 'failed', {
+      error: `the job was given up: ${reason}`,
+    });
+    if (failed) await deps.notifier.updateCard(failed);
+  } catch (error) {
+    deps.log.error({ requestId, err: error }, 'could not mark an abandoned request failed');
+  }
 }

@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { projectRoot } from '../../scripts/local-stack/stack.js';
+import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
+import { loadSettings } from '../../src/config/settings.js';
+import type { RequestRecord } from '../../src/core/request.js';
+import { RawObjectApi } from '../../src/executors/kube-object-api.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningN3r, startN3r } from '../../src/start-n3r.js';
+import { eventually, uniqueSuffix } from '../support/harness.js';
+import { localRegistryPath } from '../support/local-paths.js';
+import { channels, localWorkspace, people } from '../support/local-workspace.js';
+import { SlackEmulator } from '../support/slack-emulator.js';
+
+const requests = 200;
+const kills = 4;
+
+/**
+ * The worker runs as its own process and is killed with SIGKILL at random moments while 200 requests are
+ * in flight, then started again. Every request must end done, every change applied once, every card true.
+ */
+describe('a worker killed at random points while 200 requests run', () => {
+  const stack = inject('stack');
+  const emulator = new SlackEmulator(localWorkspace(), { rateLimit: false });
+  const prefix = `t-${uniqueSuffix()}`;
+  let bot: RunningN3r;
+  let worker: ChildProcess | null = null;
+  let redis: Redis;
+  const env = () => ({
+    PATH: process.env['PATH'] ?? '',
+    N3R_ROLE: 'worker',
+    SLACK_MODE: 'http',
+    SLACK_BOT_TOKEN: emulator.botToken,
+    SLACK_SIGNING_SECRET: emulator.signingSecret,
+    SLACK_API_URL: emulator.apiUrl,
+    REDIS_URL: stack.redisUrl,
+    N3R_PREFIX: prefix,
+    N3R_REGISTRY: localRegistryPath,
+    N3R_POLICY_DIR: stack.policyDir,
+    KUBECONFIG: stack.executorKubeconfig,
+    N3R_JOB_LOCK_MS: '2000',
+    N3R_CONCURRENCY_PER_CLUSTER: '4',
+    N3R_KUBE_QPS: '500',
+    N3R_KUBE_BURST: '500',
+    LOG_LEVEL: 'silent',
+  });
+  const startWorker = () => {
+    worker = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
+      cwd: projectRoot,
+      env: env(),
+      stdio: 'ignore',
+    });
+  };
+
+  beforeAll(async () => {
+    await emulator.start();
+    redis = new Redis(stack.redisUrl);
+    const settings = loadSettings({
+      ...env(),
+      N3R_ROLE: 'bot',
+      SLACK_MODE: 'socket',
+      SLACK_APP_TOKEN: emulator.appToken,
+    });
+    bot = await startN3r(
+      settings,
+      loadClusterRegistry(localRegistryPath),
+      createLogger({ level: 'silent', role: 'test' }),
+    );
+    await emulator.waitFor('the bot to connect', () => emulator.socketConnections > 0);
+  });
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) {
+      worker.kill('SIGTERM');
+      await once(worker, 'exit');
+    }
+    await bot.stop();
+    await emulator.stop();
+    await redis.quit();
+  });
+
+  it('ends every request done, applies each change once, and every card says so', {
+    timeout: 300_000,
+  }, async () => {
+    const run = uniqueSuffix();
+    const names = Array.from({ length: requests }, (_, i) => `team-a-c${run}-${i}`);
+    startWorker();
+    for (const name of names) {
+      await emulator.slashCommand({
+        text: `ns create ${name} --cluster pub-local-a --team team-a --cpu 1 --memory 1Gi`,
+        user: people.requester,
+        channel: channels.team,
+      });
+    }
+    for (let k = 0; k < kills; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 2000));
+      const victim = worker as ChildProcess;
+      victim.kill('SIGKILL');
+      await once(victim, 'exit');
+      startWorker();
+    }
+
+    const records = await eventually(
+      'every request to settle',
+      async () => {
+        const keys = await redis.keys(`${prefix}:request:*`);
+        const all = (await Promise.all(keys.map((k) => redis.hget(k, 'json')))).map(
+          (j) => JSON.parse(j ?? '{}') as RequestRecord,
+        );
+        return all.length === requests && all.every((r) => ['succeeded', 'failed'].includes(r.state))
+          ? all
+          : null;
+      },
+      240_000,
+    );
+    expect(records.filter((r) => r.state !== 'succeeded').map((r) => `${r.id}: ${r.error}`)).toEqual([]);
+
+    const kc = new KubeConfig();
+    kc.loadFromFile(stack.adminKubeconfig);
+    const admin = RawObjectApi.fromKubeConfig(kc);
+    const egressIps = new Set<string>();
+    for (const record of records) {
+      const name = String(record.params['name']);
+      const ns = await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      expect(ns?.metadata?.annotations?.['n3r.io/request-id']).toBe(record.id);
+      const applies = (ns?.metadata?.managedFields ?? []).filter(
+        (f) => f.manager === 'n3r' && f.operation === 'Apply',
+      );
+      expect(applies).toHaveLength(1);
+      egressIps.add(ns?.metadata?.annotations?.['n3r.io/egress-ip'] ?? '');
+      const quota = await admin.get({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'n3r-quota', namespace: name },
+      });
+      expect(quota?.metadata?.generation ?? 1).toBe(1);
+      const trail = await redis.xrange(`${prefix}:audit:${record.id}`, '-', '+');
+      expect(trail.filter(([, f]) => f[1] === 'succeeded')).toHaveLength(1);
+    }
+    expect(egressIps.size).toBe(requests);
+    // The kills did interrupt work: some requests were started more than once and still applied once.
+    const starts = await Promise.all(records.map((r) => redis.xrange(`${prefix}:audit:${r.id}`, '-', '+')));
+    expect(
+      starts.filter((trail) => trail.filter(([, f]) => f[1] === 'started').length > 1).length,
+    ).toBeGreaterThan(0);
+
+    for (const record of records) {
+      const cards = emulator.channelMessages(channels.team).filter((m) => m.text.includes(` ${record.id}:`));
+      expect(cards).toHaveLength(1);
+      const card = cards[0] as (typeof cards)[number];
+      expect(card.text).toContain('Done');
+      const done = emulator
+        .threadReplies(card.channel, card.ts)
+        .filter((m) => m.text.startsWith(':white_check_mark:'));
+      expect(done).toHaveLength(1);
+    }
+  });
+});
