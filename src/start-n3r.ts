@@ -28,7 +28,7 @@ export async function startN3r(
   registry: ClusterRegistry,
   log: Logger,
 ): Promise<RunningN3r> {
-  const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(settings.redisUrl, log);
   const stops: (() => Promise<unknown>)[] = [async () => redis.quit()];
   const stop = async () => {
     for (const s of stops.reverse())
@@ -52,7 +52,7 @@ export async function startN3r(
 
     if (settings.role !== 'bot') {
       const executorDeps = { kube, registry, redis, prefix: settings.prefix };
-      const workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+      const workerConnection = connectRedis(settings.redisUrl, log);
       const workers = startWorkers(
         {
           registry,
@@ -115,4 +115,19 @@ export async function startN3r(
     await stop();
     throw error;
   }
+}
+
+/** A connection that waits out a Redis restart (commands queue until it is back) and logs the outage. */
+function connectRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  let down = false;
+  redis.on('error', (error) => {
+    if (!down) log.warn({ err: error.message }, 'redis unreachable; waiting for it');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.info('redis reachable again');
+    down = false;
+  });
+  return redis;
 }

@@ -4,8 +4,14 @@ import { Redis } from 'ioredis';
 import { freePort, type ProcessGroup, waitUntil } from './processes.js';
 
 /** A private Redis on a free loopback port: AOF on, no eviction (BullMQ must never lose a key). */
-export async function startRedis(group: ProcessGroup, binary: string, stateDir: string): Promise<string> {
-  const port = await freePort();
+export async function startRedis(
+  group: ProcessGroup,
+  binary: string,
+  stateDir: string,
+  /** A port to reuse, to restart a Redis where it was (its AOF is in `stateDir`). */
+  port?: number,
+): Promise<string> {
+  port ??= await freePort();
   const dir = join(stateDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const started = group.start('redis', binary, [

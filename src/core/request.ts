@@ -85,6 +85,8 @@ export interface RequestRecord {
   /** When an unapproved request expires. */
   expiresAt: string | null;
   decision: Decision;
+  /** The last state whose card update and thread reply went out; a crash in between is caught up later. */
+  reportedState?: RequestState | null;
   result: ExecutionResult | null;
   error: string | null;
   createdAt: string;

@@ -14,7 +14,7 @@ import type {
   Scheduler,
 } from './ports.js';
 import { createProgressReporter } from './progress-reporter.js';
-import type { RequestRecord } from './request.js';
+import { type RequestRecord, terminalStates } from './request.js';
 
 export interface RunDeps {
   store: RequestStore;
@@ -32,6 +32,8 @@ export interface RunAttempt {
   attempt: number;
   /** Whether a failure now will be retried. */
   willRetry: boolean;
+  /** Attempts in all, retries included. */
+  attempts: number;
   signal: AbortSignal;
 }
 
@@ -54,12 +56,56 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
     },
   );
   if (!running) {
+    // Settled already. If a crash came between settling and telling, tell now: at least once, never lost.
+    const settled = await deps.store.get(run.requestId);
+    if (settled && terminalStates.has(settled.state) && settled.reportedState !== settled.state) {
+      await report(deps, deps.log.child({ requestId: settled.id }), settled);
+    }
     deps.log.info({ requestId: run.requestId }, 'job skipped: request is not runnable');
     return 'skipped';
   }
   const log = deps.log.child({ requestId: running.id, kind: running.kind, cluster: running.cluster.name });
   if (run.attempt === 1) await tell(log, () => deps.notifier.updateCard(running));
 
+  try {
+    return await decideAndExecute(deps, running, run, log);
+  } catch (error) {
+    const appError = toAppError(error);
+    const retrying = run.willRetry && appError.retryable;
+    log.warn({ err: appError, attempt: run.attempt, willRetry: retrying }, 'job failed');
+    const message = appError.userText ?? `${appError.code}: ${appError.message}`;
+    if (retrying) {
+      // The requester sees that it waits, and why; the card stays "running" until it settles.
+      await tell(log, () =>
+        deps.notifier.replyInThread(
+          running,
+          `:hourglass: ${message}. Trying again (attempt ${run.attempt + 1} of ${run.attempts}); nothing is lost meanwhile.`,
+        ),
+      );
+      throw appError;
+    }
+    const failed = await deps.store.transition(
+      running.id,
+      ['running'],
+      'failed',
+      { error: message },
+      {
+        event: 'failed',
+        actor: 'n3r',
+        detail: { error: message },
+      },
+    );
+    if (failed) await report(deps, log, failed);
+    throw new AppError(appError.code, appError.message, { cause: appError, retryable: false });
+  }
+}
+
+async function decideAndExecute(
+  deps: RunDeps,
+  running: RequestRecord,
+  run: RunAttempt,
+  log: Logger,
+): Promise<RunOutcome> {
   const kind = requestKinds[running.kind];
   const params = kind.params.parse(running.params);
   // Fresh facts and the approvals as they stand: the world may have changed while the job waited.
@@ -85,53 +131,30 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
   // The map is keyed by kind, so the executor and the parsed params belong together.
   const executor = deps.executors[running.kind] as Executor<typeof running.kind>;
   const progress = createProgressReporter((text) => deps.notifier.replyInThread(running, text));
-  try {
-    const result = await executor({
-      record: running,
-      params,
-      dryRun: false,
-      log,
-      signal: run.signal,
-      progress: (line) => progress.report(line),
-    }).finally(() => progress.flush());
-    // Scheduled before the request counts as done: if this fails the job is retried, the executor finds
-    // its change in place, and the revocation is scheduled then. A time-bound change never stays open.
-    if (result.expiresAt) await deps.scheduler.scheduleRevocation(running, result.expiresAt);
-    const done = await deps.store.transition(
-      running.id,
-      ['running'],
-      'succeeded',
-      { result },
-      {
-        event: 'succeeded',
-        actor: 'n3r',
-        detail: { summary: result.summary },
-      },
-    );
-    if (done) await report(deps, log, done);
-    return 'succeeded';
-  } catch (error) {
-    const appError = toAppError(error);
-    log.warn(
-      { err: appError, attempt: run.attempt, willRetry: run.willRetry && appError.retryable },
-      'job failed',
-    );
-    if (run.willRetry && appError.retryable) throw appError;
-    const message = appError.userText ?? `${appError.code}: ${appError.message}`;
-    const failed = await deps.store.transition(
-      running.id,
-      ['running'],
-      'failed',
-      { error: message },
-      {
-        event: 'failed',
-        actor: 'n3r',
-        detail: { error: message },
-      },
-    );
-    if (failed) await report(deps, log, failed);
-    throw new AppError(appError.code, appError.message, { cause: appError, retryable: false });
-  }
+  const result = await executor({
+    record: running,
+    params,
+    dryRun: false,
+    log,
+    signal: run.signal,
+    progress: (line) => progress.report(line),
+  }).finally(() => progress.flush());
+  // Scheduled before the request counts as done: if this fails the job is retried, the executor finds
+  // its change in place, and the revocation is scheduled then. A time-bound change never stays open.
+  if (result.expiresAt) await deps.scheduler.scheduleRevocation(running, result.expiresAt);
+  const done = await deps.store.transition(
+    running.id,
+    ['running'],
+    'succeeded',
+    { result },
+    {
+      event: 'succeeded',
+      actor: 'n3r',
+      detail: { summary: result.summary },
+    },
+  );
+  if (done) await report(deps, log, done);
+  return 'succeeded';
 }
 
 async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promise<void> {
@@ -141,4 +164,7 @@ async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promis
       ? [`:white_check_mark: ${record.result?.summary ?? 'done'}`, ...(record.result?.details ?? [])]
       : [`:x: ${record.error ?? 'failed'}`];
   await tell(log, () => deps.notifier.replyInThread(record, lines.join('\n')));
+  await deps.store.update(record.id, (r) =>
+    r.state === record.state ? { record: { ...r, reportedState: r.state } } : null,
+  );
 }

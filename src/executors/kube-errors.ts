@@ -48,5 +48,6 @@ export function fromKubeError(error: unknown, what: string): AppError {
   return new AppError('UPSTREAM_UNAVAILABLE', `${what}: ${(error as Error)?.message ?? String(error)}`, {
     cause: error,
     retryable: true,
+    userText: `${what}: the cluster cannot be reached`,
   });
 }

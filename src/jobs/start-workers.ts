@@ -36,6 +36,7 @@ export function startWorkers(
             requestId: data.data.requestId,
             attempt,
             willRetry: attempt < (job.opts.attempts ?? 1),
+            attempts: job.opts.attempts ?? 1,
             signal: signal ?? new AbortController().signal,
           });
         } catch (error) {

@@ -14,6 +14,7 @@ export interface StackInfo {
   developerKubeconfig: string;
   policyDir: string;
   opa: string;
+  redisServer: string;
 }
 
 declare module 'vitest' {
@@ -41,6 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     developerKubeconfig: controlPlane.developerKubeconfig,
     policyDir,
     opa: stack.tools.opa,
+    redisServer: stack.tools.redisServer,
   });
   return () => stack.stop();
 }

@@ -24,6 +24,8 @@ export interface Harness {
   jobCount(): Promise<number>;
   /** Whether a request has a job on its cluster's queue. */
   hasJob(cluster: string, requestId: string): Promise<boolean>;
+  /** Another worker process's worth of n3r, on this harness's prefix and Slack, with settings changed. */
+  startWorker(env: Record<string, string>): Promise<RunningN3r>;
   stop(): Promise<void>;
 }
 
@@ -33,14 +35,16 @@ export function uniqueSuffix(): string {
 }
 
 /** The Slack emulator and the bot + worker in this process, on the shared stack, with their own prefix. */
-export async function startHarness(options: { mode?: 'http' | 'socket' } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { mode?: 'http' | 'socket'; role?: 'all' | 'bot'; env?: Record<string, string> } = {},
+): Promise<Harness> {
   const mode = options.mode ?? 'http';
   const stack = inject('stack');
   const emulator = new SlackEmulator(localWorkspace());
   await emulator.start();
   const prefix = `t-${uniqueSuffix()}`;
-  const settings = loadSettings({
-    N3R_ROLE: 'all',
+  const env = {
+    N3R_ROLE: options.role ?? 'all',
     SLACK_MODE: mode,
     SLACK_BOT_TOKEN: emulator.botToken,
     SLACK_SIGNING_SECRET: emulator.signingSecret,
@@ -54,14 +58,17 @@ export async function startHarness(options: { mode?: 'http' | 'socket' } = {}): 
     N3R_POLICY_DIR: stack.policyDir,
     KUBECONFIG: stack.executorKubeconfig,
     LOG_LEVEL: process.env.N3R_TEST_LOG_LEVEL ?? 'silent',
-  });
+    ...options.env,
+  };
+  const settings = loadSettings(env);
   const log = createLogger({ level: settings.logLevel, role: 'test' });
+  const extras: RunningN3r[] = [];
   const n3r = await startN3r(settings, loadClusterRegistry(localRegistryPath), log);
   if (mode === 'http') emulator.appUrl = `http://127.0.0.1:${n3r.port}/slack/events`;
   else await emulator.waitFor('the bot to connect over socket mode', () => emulator.socketConnections > 0);
   const kc = new KubeConfig();
   kc.loadFromFile(stack.adminKubeconfig);
-  const redis = new Redis(stack.redisUrl);
+  const redis = new Redis(settings.redisUrl);
   const registry = loadClusterRegistry(localRegistryPath);
   const queues = new BullmqJobQueue(redis, prefix);
   return {
@@ -75,7 +82,17 @@ export async function startHarness(options: { mode?: 'http' | 'socket' } = {}): 
       return counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
     },
     hasJob: async (cluster, requestId) => (await queues.queueFor(cluster).getJob(requestId)) !== undefined,
+    startWorker: async (overrides) => {
+      const worker = await startN3r(
+        loadSettings({ ...env, N3R_ROLE: 'worker', SLACK_MODE: 'http', ...overrides }),
+        registry,
+        log,
+      );
+      extras.push(worker);
+      return worker;
+    },
     stop: async () => {
+      for (const extra of extras) await extra.stop();
       await queues.close();
       await n3r.stop();
       await emulator.stop();

@@ -148,7 +148,10 @@ describe('namespace.create binds a fixed egress IP from the cluster NAT pool', (
     const full = executorDeps();
     try {
       const allocator = new EgressIpAllocator(full.redis, full.prefix);
-      for (let i = 0; i < 14; i++) await allocator.allocate('pub-local-a', '203.0.113.0/28', `other-${i}`);
+      const pool = full.registry.clusters.find((c) => c.name === 'pub-local-a')?.natGateway.egressPool ?? '';
+      const range = poolRange(pool);
+      const size = range.last - range.first + 1;
+      for (let i = 0; i < size; i++) await allocator.allocate('pub-local-a', pool, `other-${i}`);
       const name = `team-a-full-${uniqueSuffix()}`;
       const params = paramsOf('namespace.create', { name, cluster: 'pub-local-a', team: 'team-a' });
       const failure = run(namespaceCreateExecutor(full), recordFor('namespace.create', params), params);
@@ -156,7 +159,7 @@ describe('namespace.create binds a fixed egress IP from the cluster NAT pool', (
         code: 'CONFLICT',
         retryable: false,
         userText: expect.stringContaining(
-          'the pool 203.0.113.0/28 of pub-local-a is exhausted (14 of 14 addresses in use)',
+          `the pool ${pool} of pub-local-a is exhausted (${size} of ${size} addresses in use)`,
         ),
       });
       expect(await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })).toBeNull();

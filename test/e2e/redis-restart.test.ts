@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ProcessGroup } from '../../scripts/local-stack/processes.js';
+import { startRedis } from '../../scripts/local-stack/redis.js';
+import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
+import { channels, people } from '../support/local-workspace.js';
+
+/** Redis restarts while requests are in flight: with AOF on, nothing a user was told about is lost. */
+describe('a Redis restart in the middle of requests', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'n3r-redis-restart-'));
+  let group = new ProcessGroup(stateDir);
+  let url: string;
+  let h: Harness;
+
+  beforeAll(async () => {
+    url = await startRedis(group, inject('stack').redisServer, stateDir);
+    h = await startHarness({ mode: 'socket', env: { REDIS_URL: url } });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await group.stopAll();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('completes every accepted request after Redis comes back, once each', async () => {
+    const names = Array.from({ length: 5 }, (_, i) => `team-a-rr-${uniqueSuffix()}-${i}`);
+    for (const name of names) {
+      await h.emulator.slashCommand({
+        text: `ns create ${name} --cluster pub-local-a --team team-a`,
+        user: people.requester,
+        channel: channels.team,
+      });
+    }
+    await h.emulator.waitFor('every card', () =>
+      names.every((n) => h.emulator.channelMessages(channels.team).some((m) => m.text.includes(n))),
+    );
+
+    await group.stopAll();
+    group = new ProcessGroup(stateDir);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await startRedis(group, inject('stack').redisServer, stateDir, Number(new URL(url).port));
+
+    for (const name of names) {
+      await h.emulator.waitFor(
+        `${name} to be done`,
+        () =>
+          h.emulator
+            .channelMessages(channels.team)
+            .some((m) => m.text.includes(name) && m.text.includes('Done')),
+        60_000,
+      );
+      const ns = await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      expect(
+        (ns?.metadata?.managedFields ?? []).filter((f) => f.manager === 'n3r' && f.operation === 'Apply'),
+      ).toHaveLength(1);
+    }
+    const keys = await h.redis.keys(`${h.prefix}:request:*`);
+    const states = await Promise.all(
+      keys.map(async (k) => JSON.parse((await h.redis.hget(k, 'json')) ?? '{}').state),
+    );
+    expect(states).toEqual(names.map(() => 'succeeded'));
+  });
+});
