@@ -23,7 +23,7 @@ const kills = 4;
  * The worker runs as its own process and is killed with SIGKILL at random moments while 200 requests are
  * in flight, then started again. Every request must end done, every change applied once, every card true.
  */
-describe('a worker killed at random points while 200 requests run', () => {
+describe('the worker as its own process: killed, or stopped', () => {
   const stack = inject('stack');
   const emulator = new SlackEmulator(localWorkspace(), { rateLimit: false });
   const prefix = `t-${uniqueSuffix()}`;
@@ -82,7 +82,7 @@ describe('a worker killed at random points while 200 requests run', () => {
     await redis.quit();
   });
 
-  it('ends every request done, applies each change once, and every card says so', {
+  it('killed with SIGKILL at random points while 200 requests run: every request done, each change applied once, every card true', {
     timeout: 300_000,
   }, async () => {
     const run = uniqueSuffix();
@@ -156,6 +156,42 @@ describe('a worker killed at random points while 200 requests run', () => {
       const replies = emulator.threadReplies(card.channel, card.ts).map((m) => m.text);
       expect(replies.some((text) => text.startsWith(':white_check_mark:'))).toBe(true);
       expect(replies.filter((text) => text.startsWith(':x:'))).toEqual([]);
+    }
+  });
+
+  it('on SIGTERM finishes the jobs in hand and exits cleanly: nothing stalls, nothing runs twice', {
+    timeout: 120_000,
+  }, async () => {
+    const run = uniqueSuffix();
+    const names = Array.from({ length: 30 }, (_, i) => `team-a-t${run}-${i}`);
+    const before = new Set(await redis.keys(`${prefix}:request:*`));
+    if (!worker || worker.exitCode !== null) startWorker();
+    for (const name of names) {
+      await emulator.slashCommand({
+        text: `ns create ${name} --cluster pub-local-a --team team-a --cpu 1 --memory 1Gi`,
+        user: people.requester,
+        channel: channels.team,
+      });
+    }
+    const stopping = worker as ChildProcess;
+    stopping.kill('SIGTERM');
+    const [code] = (await once(stopping, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    startWorker();
+    const records = await eventually(
+      'the 30 requests to settle',
+      async () => {
+        const keys = (await redis.keys(`${prefix}:request:*`)).filter((k) => !before.has(k));
+        const all = (await Promise.all(keys.map((k) => redis.hget(k, 'json')))).map(
+          (j) => JSON.parse(j ?? '{}') as RequestRecord,
+        );
+        return all.length === names.length && all.every((r) => r.state === 'succeeded') ? all : null;
+      },
+      90_000,
+    );
+    for (const record of records) {
+      const trail = await redis.xrange(`${prefix}:audit:${record.id}`, '-', '+');
+      expect(trail.filter(([, f]) => f[1] === 'started')).toHaveLength(1);
     }
   });
 });
