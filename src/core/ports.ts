@@ -53,6 +53,8 @@ export interface RequestStore {
 export interface JobQueue {
   /** Enqueues the request's job; enqueuing the same request twice yields one job. */
   enqueue(record: RequestRecord): Promise<void>;
+  /** Enqueues a dry run of the request, for its approval prompt; once per request. */
+  enqueuePreview(record: RequestRecord): Promise<void>;
 }
 
 export interface Notifier {

@@ -85,6 +85,8 @@ export interface RequestRecord {
   /** When an unapproved request expires. */
   expiresAt: string | null;
   decision: Decision;
+  /** What the change would do, from a server-side dry run, shown to approvers. */
+  preview?: { summary: string; details: string[]; at: string } | null;
   /** The last state whose card update and thread reply went out; a crash in between is caught up later. */
   reportedState?: RequestState | null;
   result: ExecutionResult | null;

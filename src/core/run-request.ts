@@ -15,6 +15,7 @@ import type {
 } from './ports.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { type RequestRecord, terminalStates } from './request.js';
+import { showLatest } from './show-latest.js';
 
 export interface RunDeps {
   store: RequestStore;
@@ -167,4 +168,41 @@ async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promis
   await deps.store.update(record.id, (r) =>
     r.state === record.state ? { record: { ...r, reportedState: r.state } } : null,
   );
+}
+
+/**
+ * The dry run of a request waiting for approval: the executor against the cluster with nothing stored,
+ * its result kept on the record and shown in the approval prompt. A failed dry run is shown too: an
+ * approver should know the change would not go through as asked.
+ */
+export async function previewRequest(deps: RunDeps, requestId: string, signal: AbortSignal): Promise<void> {
+  const record = await deps.store.get(requestId);
+  if (!record || record.state !== 'awaiting_approval') return;
+  const log = deps.log.child({ requestId, kind: record.kind, preview: true });
+  const kind = requestKinds[record.kind];
+  const executor = deps.executors[record.kind] as Executor<typeof record.kind>;
+  let preview: NonNullable<RequestRecord['preview']>;
+  try {
+    const result = await executor({
+      record,
+      params: kind.params.parse(record.params),
+      dryRun: true,
+      log,
+      signal,
+      progress: () => undefined,
+    });
+    preview = { summary: result.summary, details: result.details, at: new Date().toISOString() };
+  } catch (error) {
+    const appError = toAppError(error);
+    if (appError.retryable) throw appError;
+    preview = {
+      summary: `the dry run failed: ${appError.userText ?? appError.message}`,
+      details: [],
+      at: new Date().toISOString(),
+    };
+  }
+  const stored = await deps.store.update(requestId, (r) =>
+    r.state === 'awaiting_approval' ? { record: { ...r, preview } } : null,
+  );
+  if (stored) await showLatest(deps, requestId, (notifier, latest) => notifier.updatePrompt(latest));
 }

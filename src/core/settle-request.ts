@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import { tell } from './decide-approval.js';
 import type { Notifier, RequestStore, RevokerMap } from './ports.js';
 import type { RequestRecord } from './request.js';
+import { showLatest } from './show-latest.js';
 
 export interface SettleDeps {
   store: RequestStore;
@@ -53,8 +54,8 @@ export async function expireRequest(deps: SettleDeps, requestId: string): Promis
 
 async function settled(deps: SettleDeps, record: RequestRecord, line: string): Promise<void> {
   const log = deps.log.child({ requestId: record.id });
-  if (record.prompt) await tell(log, () => deps.notifier.updatePrompt(record));
-  await tell(log, () => deps.notifier.updateCard(record));
+  if (record.prompt) await showLatest(deps, record.id, (notifier, latest) => notifier.updatePrompt(latest));
+  await showLatest(deps, record.id, (notifier, latest) => notifier.updateCard(latest));
   await tell(log, () => deps.notifier.replyInThread(record, line));
 }
 

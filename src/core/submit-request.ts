@@ -17,6 +17,7 @@ import type {
 import type { RequestRecord } from './request.js';
 import { hashOf, requestHash } from './request-hash.js';
 import { newRequestId } from './request-id.js';
+import { showLatest } from './show-latest.js';
 
 export interface SubmitDeps {
   registry: ClusterRegistry;
@@ -164,7 +165,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
       return null;
     });
     if (prompt) await deps.store.linkMessage(prompt, id);
-    await deps.store.update(id, (r) => ({
+    const stored = await deps.store.update(id, (r) => ({
       record: { ...r, prompt },
       audit: {
         event: 'approval requested',
@@ -176,6 +177,14 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
         },
       },
     }));
+    // Cancelled (or decided) before the prompt was recorded: the prompt must not go on asking.
+    if (stored && stored.state !== 'awaiting_approval') {
+      await showLatest(deps, id, (notifier, latest) => notifier.updatePrompt(latest));
+    }
+    // Approvers see what would change; the worker (which may write to the cluster) makes the dry run.
+    await deps.queue
+      .enqueuePreview(record)
+      .catch((error: unknown) => log.warn({ err: error }, 'preview not queued'));
     return { outcome: 'accepted', record: { ...record, prompt } };
   }
 

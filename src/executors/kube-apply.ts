@@ -38,6 +38,31 @@ function content(object: KubernetesObject): string {
   });
 }
 
+/** Metadata the apiserver sets on every write; a difference there is no change to show. */
+const volatileMetadata = new Set([
+  'resourceVersion',
+  'managedFields',
+  'generation',
+  'uid',
+  'creationTimestamp',
+]);
+
+/** Where two versions of an object differ, as dotted paths (at most `limit`), for a reviewer to read. */
+export function changedPaths(before: unknown, after: unknown, limit = 8, path = ''): string[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(before) || !isObject(after)) return [path || '(whole object)'];
+  const paths: string[] = [];
+  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    if ((path === 'metadata' && volatileMetadata.has(key)) || (path === '' && key === 'status')) continue;
+    for (const changed of changedPaths(before[key], after[key], limit, path ? `${path}.${key}` : key)) {
+      if (paths.length < limit) paths.push(changed);
+    }
+  }
+  return paths;
+}
+
 /**
  * Applies objects in order (server-side, field manager n3r); returns their names as applied, marked
  * `(unchanged)` when they already were as asked. Whether an apply would change anything is asked first
@@ -64,11 +89,13 @@ export async function applyAll(
         continue;
       }
       if (!options.dryRun) await apply(false);
+      options.log.debug({ object: name, dryRun: options.dryRun }, 'applied');
+      applied.push(options.dryRun ? `${name} (changes ${changedPaths(live, would).join(', ')})` : name);
     } else {
       await apply(options.dryRun);
+      options.log.debug({ object: name, dryRun: options.dryRun }, 'applied');
+      applied.push(options.dryRun ? `${name} (new)` : name);
     }
-    options.log.debug({ object: name, dryRun: options.dryRun }, 'applied');
-    applied.push(name);
   }
   return applied;
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { JobQueue } from '../core/ports.js';
 import type { RequestRecord } from '../core/request.js';
 import type { JobData } from './job-data.js';
-import { bullPrefix, clusterQueueName } from './queue-names.js';
+import { bullPrefix, clusterQueueName, previewJobName } from './queue-names.js';
 
 export interface JobQueueOptions {
   /** Attempts per job, retries included, for retryable failures. @defaultValue 5 */
@@ -45,6 +45,20 @@ export class BullmqJobQueue implements JobQueue {
         backoff: { type: 'exponential', delay: this.options.backoffMs ?? 2000 },
         removeOnComplete: { age: 7 * 24 * 3600 },
         removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    );
+  }
+
+  async enqueuePreview(record: RequestRecord): Promise<void> {
+    await this.queueFor(record.cluster.name).add(
+      previewJobName,
+      { v: 1, requestId: record.id },
+      {
+        jobId: `preview-${record.id}`,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2000 },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
       },
     );
   }

@@ -11,3 +11,6 @@ export function clusterQueueName(cluster: string): string {
 export function bullPrefix(prefix: string): string {
   return `{${prefix}}:bull`;
 }
+
+/** The job name of a dry run for an approval prompt; other jobs are named by their request kind. */
+export const previewJobName = 'request.preview';

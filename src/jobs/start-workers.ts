@@ -1,10 +1,10 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
-import { type RunDeps, runRequest } from '../core/run-request.js';
+import { previewRequest, type RunDeps, runRequest } from '../core/run-request.js';
 import { AppError } from '../errors.js';
 import { type JobData, jobDataSchema } from './job-data.js';
-import { bullPrefix, clusterQueueName } from './queue-names.js';
+import { bullPrefix, clusterQueueName, previewJobName } from './queue-names.js';
 
 export interface WorkerOptions {
   /** Jobs run at once per cluster. @defaultValue 2 */
@@ -31,6 +31,8 @@ export function startWorkers(
         const data = jobDataSchema.safeParse(job.data);
         if (!data.success) throw new UnrecoverableError(`job ${job.id} has malformed data`);
         const attempt = job.attemptsMade + 1;
+        if (job.name === previewJobName)
+          return previewRequest(deps, data.data.requestId, signal ?? new AbortController().signal);
         try {
           return await runRequest(deps, {
             requestId: data.data.requestId,

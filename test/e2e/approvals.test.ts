@@ -55,6 +55,14 @@ describe.each(['http', 'socket'] as const)('approvals in Slack (%s mode)', (mode
     expect(text).toContain('n3r-approvers-dedicated');
     expect(text).toContain('0 of 2');
     expect(text).toMatch(/Expires\*\\n20\d\d-/);
+    // The worker's dry run shows approvers exactly what would be created, before anyone approves.
+    const previewed = await h.emulator.waitFor('the dry run in the prompt', () =>
+      JSON.stringify(latest(prompt).blocks).includes('What will change') ? latest(prompt) : undefined,
+    );
+    const shown = JSON.stringify(previewed.blocks);
+    expect(shown).toContain(`Namespace ${name} (new)`);
+    expect(shown).toContain(`ResourceQuota ${name}/n3r-quota`);
+    expect(await namespaceExists(name)).toBe(false);
   });
 
   it('goes ahead after two approvals (button and reaction), and not after one', async () => {

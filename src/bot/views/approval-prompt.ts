@@ -43,6 +43,15 @@ export function approvalPrompt(record: RequestRecord): SlackMessage {
       ['Expires', record.expiresAt ?? 'never'],
     ]),
   ];
+  if (record.preview) {
+    const lines = [
+      `*What will change* (dry run, ${record.preview.at}): ${escapeMrkdwn(record.preview.summary)}`,
+      ...record.preview.details.map(escapeMrkdwn),
+    ];
+    blocks.push(section(lines.join('\n')));
+  } else if (record.state === 'awaiting_approval') {
+    blocks.push(context('Working out what will change (dry run)…'));
+  }
   if (record.state === 'awaiting_approval') {
     blocks.push({
       type: 'actions',
