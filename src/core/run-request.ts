@@ -177,7 +177,7 @@ async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promis
  */
 export async function previewRequest(deps: RunDeps, requestId: string, signal: AbortSignal): Promise<void> {
   const record = await deps.store.get(requestId);
-  if (!record || record.state !== 'awaiting_approval') return;
+  if (record?.state !== 'awaiting_approval') return;
   const log = deps.log.child({ requestId, kind: record.kind, preview: true });
   const kind = requestKinds[record.kind];
   const executor = deps.executors[record.kind] as Executor<typeof record.kind>;

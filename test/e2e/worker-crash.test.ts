@@ -31,7 +31,7 @@ describe('the worker as its own process: killed, or stopped', () => {
   let worker: ChildProcess | null = null;
   let redis: Redis;
   const env = () => ({
-    PATH: process.env['PATH'] ?? '',
+    PATH: process.env.PATH ?? '',
     N3R_ROLE: 'worker',
     SLACK_MODE: 'http',
     SLACK_BOT_TOKEN: emulator.botToken,
@@ -123,7 +123,7 @@ describe('the worker as its own process: killed, or stopped', () => {
     const admin = RawObjectApi.fromKubeConfig(kc);
     const egressIps = new Set<string>();
     for (const record of records) {
-      const name = String(record.params['name']);
+      const name = String(record.params.name);
       const ns = await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
       expect(ns?.metadata?.annotations?.['n3r.io/request-id']).toBe(record.id);
       const applies = (ns?.metadata?.managedFields ?? []).filter(
