@@ -219,8 +219,8 @@ describe('the app.deploy executor on a real apiserver with kwok nodes', () => {
     });
     const result = await run(execute, recordFor('app.deploy', params), params, { dryRun: true });
     expect(result.summary).toBe(`web (ghcr.io/team-a/web:1.4.2) would be deployed to ${ns} on pub-local-a`);
-    expect(result.details).toContain(`• Deployment ${ns}/web`);
-    expect(result.details).toContain(`• BackendTrafficPolicy ${ns}/web`);
+    expect(result.details).toContain(`• Deployment ${ns}/web (new)`);
+    expect(result.details).toContain(`• BackendTrafficPolicy ${ns}/web (new)`);
     const refs = [...appObjectRefs(ns, 'web').workload, ...appObjectRefs(ns, 'web').exposure];
     expect(await resourceVersions(admin, refs)).toEqual(refs.map(() => undefined));
   });
