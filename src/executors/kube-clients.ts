@@ -2,6 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import { ConfigError } from '../errors.js';
 import { RawObjectApi } from './kube-object-api.js';
+import { PooledKubeConfig } from './pooled-kube-config.js';
 import { type RateLimit, TokenBucket } from './token-bucket.js';
 
 /** One Kubernetes client per registered cluster, each from its kubeconfig context and with its own rate limit. */
@@ -30,7 +31,7 @@ export class KubeClients {
     }
     const byCluster = new Map<string, RawObjectApi>();
     for (const cluster of registry.clusters) {
-      const kc = new KubeConfig();
+      const kc = new PooledKubeConfig();
       kc.loadFromString(base.exportConfig());
       kc.setCurrentContext(cluster.kubeContext);
       byCluster.set(

@@ -1,42 +1,11 @@
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/local-stack/processes.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 import { channels, people } from '../support/local-workspace.js';
-
-/** A loopback TCP relay in front of the apiserver that the test can cut and restore. */
-function apiserverRelay(target: URL, port: number) {
-  const sockets = new Set<Socket>();
-  let server: Server | null = null;
-  return {
-    async up() {
-      server = createServer((client) => {
-        const upstream = createConnection(Number(target.port), target.hostname);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('close', () => sockets.delete(s));
-          s.on('error', () => s.destroy());
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.listen(port, '127.0.0.1');
-      await once(server, 'listening');
-    },
-    async down() {
-      for (const s of sockets) s.destroy();
-      if (server) {
-        const closed = once(server, 'close');
-        server.close();
-        await closed;
-      }
-      server = null;
-    },
-  };
-}
+import { apiserverRelay } from '../support/tcp-relay.js';
 
 /**
  * The worker's cluster goes away after the request was accepted: the job is retried with backoff, the
