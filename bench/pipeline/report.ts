@@ -7,7 +7,6 @@ export interface PipelineResults {
   schema: 1;
   check: boolean;
   /** The `--shared-connections` experiment: Kubernetes connections reused (not how the bot runs today). */
-  sharedConnections: boolean;
   date: string;
   durationSeconds: number;
   machine: { cpuModel: string; cpus: number; node: string; loadAverageAtEnd: number[]; commit: string };
@@ -89,12 +88,6 @@ export function renderSection(r: PipelineResults): string {
     `appliers (direct) and ${r.plan.concurrency} worker jobs (\`N3R_CONCURRENCY_PER_CLUSTER\`), ${r.plan.senders} parallel senders of`,
     `slash commands; \`N3R_KUBE_QPS\`/\`BURST\` ${r.plan.kubeQps}. The run took ${r.durationSeconds} s. All numbers:`,
     '[results/pipeline.json](results/pipeline.json).',
-    ...(r.sharedConnections
-      ? [
-          '',
-          '**Experiment `--shared-connections`: Kubernetes clients reuse their connections; not the bot as it is.**',
-        ]
-      : []),
     '',
     '| Path | wall s | per second | p50 ms | p90 ms | p99 ms | max ms | apiserver requests / namespace | done |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|',

@@ -4,15 +4,12 @@
 // Flags: `--count <n>` (default 2000), `--concurrency <n>` (worker jobs and direct appliers, default 8),
 // `--senders <n>` (parallel slash commands, default 8), `--check` (results to /tmp only, README untouched),
 // `--render-only` (rewrite the README section from bench/results/pipeline.json),
-// `--shared-connections` (an experiment: every Kubernetes client reuses its connections, see
-// shared-connections.ts; implies `--check`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KubeConfig } from '@kubernetes/client-node';
 import { projectRoot, startLocalStack } from '../../scripts/local-stack/stack.js';
 import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings } from '../../src/config/settings.js';
@@ -20,6 +17,7 @@ import { defaultExecutorOptions } from '../../src/executors/executor-deps.js';
 import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { fieldManager } from '../../src/executors/managed-metadata.js';
 import { namespaceObjects } from '../../src/executors/namespace-create.js';
+import { PooledKubeConfig } from '../../src/executors/pooled-kube-config.js';
 import { createLogger } from '../../src/logger.js';
 import { startN3r } from '../../src/start-n3r.js';
 import { requestRecord } from '../../test/support/builders.js';
@@ -40,9 +38,7 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const sharedConnections = process.argv.includes('--shared-connections');
-const check = process.argv.includes('--check') || sharedConnections;
-if (sharedConnections) await import('./shared-connections.js');
+const check = process.argv.includes('--check');
 const plan = {
   count: arg('--count', 2000),
   concurrency: arg('--concurrency', 8),
@@ -52,7 +48,7 @@ const plan = {
   kubeBurst: 1000,
 };
 const resultsFile = check
-  ? join(tmpdir(), `n3r-bench-pipeline-${plan.count}${sharedConnections ? '-shared' : ''}.json`)
+  ? join(tmpdir(), `n3r-bench-pipeline-${plan.count}.json`)
   : join(projectRoot, 'bench/results/pipeline.json');
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -104,7 +100,8 @@ async function main(): Promise<void> {
     if (widened === registryText) throw new Error('registry.yaml: the pub-local-a pool was not found');
     await writeFile(registryPath, widened);
 
-    const kc = new KubeConfig();
+    // The same client the workers use (one connection pool per cluster), so both phases pay alike.
+    const kc = new PooledKubeConfig();
     kc.loadFromFile(cp.adminKubeconfig);
     const admin = RawObjectApi.fromKubeConfig(kc);
     const stackPids = stack.pids;
@@ -181,8 +178,7 @@ async function main(): Promise<void> {
     );
     cleanUps.push(() => bot.stop());
     await emulator.waitFor('the bot to connect', () => emulator.socketConnections > 0);
-    const patch = sharedConnections ? ['--import', join(import.meta.dirname, 'shared-connections.ts')] : [];
-    worker = spawn(process.execPath, ['--import', 'tsx', ...patch, join(projectRoot, 'src/main.ts')], {
+    worker = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
       cwd: projectRoot,
       env,
       stdio: 'ignore',
@@ -310,7 +306,6 @@ async function main(): Promise<void> {
     const results: PipelineResults = {
       schema: 1,
       check,
-      sharedConnections,
       date: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
       machine: {

@@ -72,7 +72,12 @@ export function changedPaths(before: unknown, after: unknown, limit = 8, path = 
 export async function applyAll(
   api: RawObjectApi,
   objects: readonly Manifest[],
-  options: { dryRun: boolean; log: Logger },
+  options: {
+    dryRun: boolean;
+    log: Logger;
+    /** The caller knows none of these exist yet (their namespace was just found absent): skip reading them. */
+    absent?: boolean;
+  },
 ): Promise<string[]> {
   const applied: string[] = [];
   for (const object of objects) {
@@ -81,7 +86,7 @@ export async function applyAll(
       api.apply(object, { fieldManager, dryRun }).catch((error: unknown) => {
         throw fromKubeError(error, `applying ${name}`);
       });
-    const live = await getObject(api, refOf(object));
+    const live = options.absent ? null : await getObject(api, refOf(object));
     if (live) {
       const would = await apply(true);
       if (content(live) === content(would)) {

@@ -171,7 +171,8 @@ export function namespaceCreateExecutor(deps: ExecutorDeps): Executor<'namespace
         applied.push(`${objectName(object)} (with the namespace; validated when it exists)`);
         continue;
       }
-      applied.push(...(await applyAll(api, [object], { dryRun, log })));
+      // A namespace found absent holds nothing yet: its objects need no read before they are applied.
+      applied.push(...(await applyAll(api, [object], { dryRun, log, absent: !existing })));
     }
     return {
       summary: `namespace ${params.name} ${dryRun ? 'would be created' : 'created'} on ${record.cluster.name} for ${params.team}, egress IP ${egressIp}`,
