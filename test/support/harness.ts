@@ -69,6 +69,8 @@ export async function startHarness(
   const kc = new KubeConfig();
   kc.loadFromFile(stack.adminKubeconfig);
   const redis = new Redis(settings.redisUrl);
+  // A test may restart Redis on purpose; the connection waits for it quietly.
+  redis.on('error', () => undefined);
   const registry = loadClusterRegistry(localRegistryPath);
   const queues = new BullmqJobQueue(redis, prefix);
   return {
