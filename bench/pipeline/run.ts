@@ -23,6 +23,7 @@ import { startN3r } from '../../src/start-n3r.js';
 import { requestRecord } from '../../test/support/builders.js';
 import { channels, localWorkspace, people } from '../../test/support/local-workspace.js';
 import { type ApiCall, SlackEmulator } from '../../test/support/slack-emulator.js';
+import { botEnv, spawnN3r, workerEnv } from '../../test/support/split-roles.js';
 import {
   apiserverRequests,
   cpuMeter,
@@ -153,36 +154,25 @@ async function main(): Promise<void> {
     await emulator.start();
     cleanUps.push(() => emulator.stop());
     const prefix = `bench-${run}`;
-    const env = {
-      PATH: process.env.PATH ?? '',
-      N3R_ROLE: 'worker',
-      SLACK_MODE: 'http',
-      SLACK_BOT_TOKEN: emulator.botToken,
-      SLACK_SIGNING_SECRET: emulator.signingSecret,
-      SLACK_API_URL: emulator.apiUrl,
-      REDIS_URL: stack.redisUrl,
-      N3R_PREFIX: prefix,
-      N3R_REGISTRY: registryPath,
-      N3R_POLICY_DIR: policyDir,
-      KUBECONFIG: cp.executorKubeconfig,
-      N3R_CONCURRENCY_PER_CLUSTER: String(plan.concurrency),
-      N3R_KUBE_QPS: String(plan.kubeQps),
-      N3R_KUBE_BURST: String(plan.kubeBurst),
-      LOG_LEVEL: 'silent',
-    };
+    const env = workerEnv({
+      emulator,
+      redisUrl: stack.redisUrl,
+      prefix,
+      registry: registryPath,
+      policyDir,
+      kubeconfig: cp.executorKubeconfig,
+      settings: {
+        N3R_CONCURRENCY_PER_CLUSTER: String(plan.concurrency),
+        N3R_KUBE_QPS: String(plan.kubeQps),
+        N3R_KUBE_BURST: String(plan.kubeBurst),
+      },
+    });
     const log = createLogger({ level: 'silent', role: 'bench' });
-    const bot = await startN3r(
-      loadSettings({ ...env, N3R_ROLE: 'bot', SLACK_MODE: 'socket', SLACK_APP_TOKEN: emulator.appToken }),
-      loadClusterRegistry(registryPath),
-      log,
-    );
+    const bot = await startN3r(loadSettings(botEnv(env, emulator)), loadClusterRegistry(registryPath), log);
     cleanUps.push(() => bot.stop());
     await emulator.waitFor('the bot to connect', () => emulator.socketConnections > 0);
-    worker = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
-      cwd: projectRoot,
-      env,
-      stdio: 'ignore',
-    });
+    const workerProcess = spawnN3r(env);
+    worker = workerProcess;
 
     // The card's versions arrive as chat.postMessage / chat.update calls: each is timestamped as the
     // emulator receives it.
@@ -272,7 +262,7 @@ async function main(): Promise<void> {
 
     progress(`phase B (pipeline): warm-up ${plan.warmup} requests (the worker starts meanwhile)`);
     await pipeline(Array.from({ length: plan.warmup }, (_, i) => `team-a-bpw${run}-${i}`));
-    const workerPid = worker.pid;
+    const workerPid = workerProcess.pid;
     const pipelinePids = {
       ...stackPids,
       'worker process': workerPid,

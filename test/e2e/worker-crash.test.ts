@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { projectRoot } from '../../scripts/local-stack/stack.js';
 import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings } from '../../src/config/settings.js';
 import type { RequestRecord } from '../../src/core/request.js';
@@ -15,6 +13,7 @@ import { eventually, uniqueSuffix } from '../support/harness.js';
 import { localRegistryPath } from '../support/local-paths.js';
 import { channels, localWorkspace, people } from '../support/local-workspace.js';
 import { SlackEmulator } from '../support/slack-emulator.js';
+import { botEnv, spawnN3r, workerEnv } from '../support/split-roles.js';
 
 const requests = 200;
 const kills = 4;
@@ -30,41 +29,29 @@ describe('the worker as its own process: killed, or stopped', () => {
   let bot: RunningN3r;
   let worker: ChildProcess | null = null;
   let redis: Redis;
-  const env = () => ({
-    PATH: process.env.PATH ?? '',
-    N3R_ROLE: 'worker',
-    SLACK_MODE: 'http',
-    SLACK_BOT_TOKEN: emulator.botToken,
-    SLACK_SIGNING_SECRET: emulator.signingSecret,
-    SLACK_API_URL: emulator.apiUrl,
-    REDIS_URL: stack.redisUrl,
-    N3R_PREFIX: prefix,
-    N3R_REGISTRY: localRegistryPath,
-    N3R_POLICY_DIR: stack.policyDir,
-    KUBECONFIG: stack.executorKubeconfig,
-    N3R_JOB_LOCK_MS: '2000',
-    N3R_CONCURRENCY_PER_CLUSTER: '4',
-    N3R_KUBE_QPS: '500',
-    N3R_KUBE_BURST: '500',
-    LOG_LEVEL: 'silent',
-  });
-  const startWorker = () => {
-    worker = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
-      cwd: projectRoot,
-      env: env(),
-      stdio: 'ignore',
+  const env = () =>
+    workerEnv({
+      emulator,
+      redisUrl: stack.redisUrl,
+      prefix,
+      registry: localRegistryPath,
+      policyDir: stack.policyDir,
+      kubeconfig: stack.executorKubeconfig,
+      settings: {
+        N3R_JOB_LOCK_MS: '2000',
+        N3R_CONCURRENCY_PER_CLUSTER: '4',
+        N3R_KUBE_QPS: '500',
+        N3R_KUBE_BURST: '500',
+      },
     });
+  const startWorker = () => {
+    worker = spawnN3r(env());
   };
 
   beforeAll(async () => {
     await emulator.start();
     redis = new Redis(stack.redisUrl);
-    const settings = loadSettings({
-      ...env(),
-      N3R_ROLE: 'bot',
-      SLACK_MODE: 'socket',
-      SLACK_APP_TOKEN: emulator.appToken,
-    });
+    const settings = loadSettings(botEnv(env(), emulator));
     bot = await startN3r(
       settings,
       loadClusterRegistry(localRegistryPath),
