@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { request } from 'node:https';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
@@ -72,7 +72,7 @@ export async function startControlPlane(args: {
     '--unsafe-no-fsync',
     '--log-level=warn',
   ]);
-  await waitUntil('etcd', () => httpOk(`${etcdUrl}/health`), { timeoutMs: 30_000, process: etcd });
+  await waitUntil('etcd', () => answersOk(`${etcdUrl}/health`), { timeoutMs: 30_000, process: etcd });
   args.progress('etcd ready');
 
   const bin = (name: string) => join(binaries.kubeBinDir, name);
@@ -97,7 +97,7 @@ export async function startControlPlane(args: {
     '--allow-privileged=true',
   ]);
   const server = `https://127.0.0.1:${apiPort}`;
-  await waitUntil('kube-apiserver', () => httpsOk(`${server}/readyz`, tls), {
+  await waitUntil('kube-apiserver', () => answersOk(`${server}/readyz`, tls), {
     timeoutMs: 120_000,
     process: apiserver,
   });
@@ -199,20 +199,11 @@ async function allEstablished(api: RawObjectApi, crds: KubernetesObject[]): Prom
   return true;
 }
 
-function httpOk(url: string): Promise<boolean> {
+/** Whether a health endpoint answers 200; over https with the client certificate when `tls` is given. */
+function answersOk(url: string, tls?: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = httpRequest(url, { timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
-
-function httpsOk(url: string, tls: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request(url, { ...tls, timeout: 2000 }, (res) => {
+    const send = tls ? httpsRequest : httpRequest;
+    const req = send(url, { ...tls, timeout: 2000 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });

@@ -123,7 +123,12 @@ describe('the worker as its own process: killed, or stopped', () => {
         kind: 'ResourceQuota',
         metadata: { name: 'n3r-quota', namespace: name },
       });
-      expect(quota?.metadata?.generation ?? 1).toBe(1);
+      // ResourceQuota carries no generation: check it is ours, written by one manager with one apply entry.
+      expect(quota?.metadata?.annotations?.['n3r.io/request-id']).toBe(record.id);
+      expect((quota?.metadata?.managedFields ?? []).map((f) => `${f.manager}/${f.operation}`)).toEqual(
+        expect.arrayContaining(['n3r/Apply']),
+      );
+      expect((quota?.metadata?.managedFields ?? []).filter((f) => f.manager === 'n3r')).toHaveLength(1);
       const trail = await redis.xrange(`${prefix}:audit:${record.id}`, '-', '+');
       expect(trail.filter(([, f]) => f[1] === 'succeeded')).toHaveLength(1);
     }
