@@ -41,6 +41,7 @@ try {
       SLACK_BOT_TOKEN: emulator.botToken,
       SLACK_API_URL: emulator.apiUrl,
       HOST: '127.0.0.1',
+      N3R_HTTP_HOST: '127.0.0.1',
       REDIS_URL: stack.redisUrl,
       N3R_REGISTRY: localRegistryPath,
       N3R_POLICY_DIR: join(projectRoot, 'build/policies'),

@@ -9,6 +9,7 @@ import type { Settings } from './config/settings.js';
 import { createExecutors, createRevokers } from './executors/index.js';
 import { KubeClients } from './executors/kube-clients.js';
 import { KubeFactsProvider } from './executors/kube-facts-provider.js';
+import { type HttpRoute, startOpsServer } from './http/ops-server.js';
 import { BullmqJobQueue } from './jobs/bullmq-job-queue.js';
 import { BullmqScheduler, startTimerWorker } from './jobs/bullmq-scheduler.js';
 import { startWorkers } from './jobs/start-workers.js';
@@ -19,6 +20,8 @@ import { RedisRequestStore } from './store/redis-request-store.js';
 export interface RunningN3r {
   /** Port the Slack receiver listens on, when the bot role runs here in HTTP mode. */
   port: number | null;
+  /** Port of the process's own HTTP endpoint (health, metrics, webhooks). */
+  opsPort: number;
   stop(): Promise<void>;
 }
 
@@ -110,7 +113,13 @@ export async function startN3r(
       }
       stops.push(() => app.stop());
     }
-    return { port, stop };
+    const routes: HttpRoute[] = [
+      { method: 'GET', path: '/healthz', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
+    ];
+    const ops = await startOpsServer(routes, { ...settings.http, log });
+    stops.push(() => ops.stop());
+    log.info({ port: ops.port, host: settings.http.host }, 'ops endpoint listening');
+    return { port, opsPort: ops.port, stop };
   } catch (error) {
     await stop();
     throw error;

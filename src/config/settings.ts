@@ -20,6 +20,10 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Bind address of the HTTP receiver. @defaultValue 0.0.0.0 */
   HOST: z.string().default('0.0.0.0'),
+  /** Port of the process's own HTTP endpoint (health, metrics, the Alertmanager webhook). @defaultValue 8080 */
+  N3R_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Bind address of that endpoint. @defaultValue 0.0.0.0 */
+  N3R_HTTP_HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and BullMQ queue, so several installations can share one Redis. @defaultValue n3r */
   N3R_PREFIX: z
@@ -68,6 +72,8 @@ export type Settings = Readonly<{
         port: number;
         host: string;
       };
+  /** The process's own HTTP endpoint: health, metrics, webhooks. */
+  http: { port: number; host: string };
   redisUrl: string;
   prefix: string;
   registryPath: string;
@@ -118,6 +124,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
             port: e.PORT,
             host: e.HOST,
           },
+    http: { port: e.N3R_HTTP_PORT, host: e.N3R_HTTP_HOST },
     redisUrl: e.REDIS_URL,
     prefix: e.N3R_PREFIX,
     registryPath: e.N3R_REGISTRY,

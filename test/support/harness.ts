@@ -52,6 +52,8 @@ export async function startHarness(
     SLACK_API_URL: emulator.apiUrl,
     PORT: '0',
     HOST: '127.0.0.1',
+    N3R_HTTP_PORT: '0',
+    N3R_HTTP_HOST: '127.0.0.1',
     REDIS_URL: stack.redisUrl,
     N3R_PREFIX: prefix,
     N3R_REGISTRY: localRegistryPath,

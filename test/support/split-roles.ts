@@ -23,6 +23,9 @@ export function workerEnv(args: {
     SLACK_BOT_TOKEN: args.emulator.botToken,
     SLACK_SIGNING_SECRET: args.emulator.signingSecret,
     SLACK_API_URL: args.emulator.apiUrl,
+    // Several processes run side by side here: each takes a free port for its own endpoint.
+    N3R_HTTP_PORT: '0',
+    N3R_HTTP_HOST: '127.0.0.1',
     REDIS_URL: args.redisUrl,
     N3R_PREFIX: args.prefix,
     N3R_REGISTRY: args.registry,
