@@ -1,20 +1,27 @@
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
+import { countingSlackFetch } from './bot/counting-slack-fetch.js';
 import { createSlackApp } from './bot/create-slack-app.js';
 import { SlackIdentityResolver } from './bot/slack-identity.js';
 import { SlackNotifier } from './bot/slack-notifier.js';
-import type { ClusterRegistry } from './config/cluster-registry.js';
+import { type ClusterRegistry, clusterTypes } from './config/cluster-registry.js';
 import type { Settings } from './config/settings.js';
 import { createExecutors, createRevokers } from './executors/index.js';
 import { KubeClients } from './executors/kube-clients.js';
 import { KubeFactsProvider } from './executors/kube-facts-provider.js';
+import { opsRoutes } from './http/ops-routes.js';
 import { type HttpRoute, startOpsServer } from './http/ops-server.js';
+import { Readiness } from './http/readiness.js';
 import { BullmqJobQueue } from './jobs/bullmq-job-queue.js';
 import { BullmqScheduler, startTimerWorker } from './jobs/bullmq-scheduler.js';
 import { startWorkers } from './jobs/start-workers.js';
 import type { Logger } from './logger.js';
+import { ApprovalWaitStore } from './metrics/approval-wait-store.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { timedPolicyEngine } from './metrics/timed-policy-engine.js';
 import { loadPolicyEngine } from './policy/load-policy-engine.js';
+import type { OpaPolicyEngine } from './policy/opa-policy-engine.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 
 export interface RunningN3r {
@@ -33,21 +40,61 @@ export async function startN3r(
 ): Promise<RunningN3r> {
   const redis = connectRedis(settings.redisUrl, log);
   const stops: (() => Promise<unknown>)[] = [async () => redis.quit()];
-  const stop = async () => {
-    for (const s of stops.reverse())
-      await s().catch((error: unknown) => log.warn({ err: error }, 'stop step failed'));
+  const readiness = new Readiness();
+  let stopping: Promise<void> | null = null;
+  // Readiness turns false before anything stops; a second call waits for the first.
+  const stop = () => {
+    readiness.beginShutdown();
+    stopping ??= (async () => {
+      for (const s of stops.reverse())
+        await s().catch((error: unknown) => log.warn({ err: error }, 'stop step failed'));
+    })();
+    return stopping;
   };
   try {
-    const { engine: policy, reloader } = await loadPolicyEngine(settings, log);
-    stops.push(() => reloader.stop());
-    // Both roles read facts for the policy; only the worker writes.
-    const kube = KubeClients.fromKubeconfig(settings.kubeconfigPath, registry, settings.kubeRateLimit);
-    const facts = new KubeFactsProvider(kube);
-    const store = new RedisRequestStore(redis, settings.prefix, log);
-    const web = new WebClient(
-      settings.slack.botToken,
-      settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {},
+    // The ops endpoint comes up first and goes down last: probes see "not ready" while the process starts
+    // and from the moment it begins to stop, and metrics stay scrapable throughout.
+    let engine: OpaPolicyEngine | null = null;
+    const depthQueues = new BullmqJobQueue(redis, settings.prefix);
+    stops.push(() => depthQueues.close());
+    const metrics = new PrometheusMetrics({
+      queueDepth: () => queueDepth(depthQueues, registry),
+      bundleRevisions: () => engine?.revisions() ?? {},
+    });
+    readiness.require('redis', () => redisReady(redis));
+    readiness.require('policy', () => missingBundles(engine));
+    let kubeReady = false;
+    readiness.require('cluster registry', () =>
+      kubeReady ? null : 'not loaded yet (a client per registered cluster)',
     );
+    const routes: HttpRoute[] = opsRoutes({ readiness, scrape: () => metrics.scrape() });
+    const ops = await startOpsServer(routes, {
+      ...settings.http,
+      log,
+      onRouteError: () => metrics.error('http', 'INTERNAL'),
+    });
+    stops.push(() => ops.stop());
+    log.info({ port: ops.port, host: settings.http.host }, 'ops endpoint listening');
+
+    const loaded = await loadPolicyEngine(settings, log);
+    engine = loaded.engine;
+    stops.push(() => loaded.reloader.stop());
+    const policy = timedPolicyEngine(loaded.engine, metrics);
+    // Both roles read facts for the policy; only the worker writes.
+    const kube = KubeClients.fromKubeconfig(
+      settings.kubeconfigPath,
+      registry,
+      settings.kubeRateLimit,
+      (cluster, status) => metrics.kubeApiError(cluster, status),
+    );
+    kubeReady = true;
+    const facts = new KubeFactsProvider(kube);
+    const store = new ApprovalWaitStore(new RedisRequestStore(redis, settings.prefix, log), metrics);
+    const slackFetch = countingSlackFetch(metrics);
+    const web = new WebClient(settings.slack.botToken, {
+      ...(settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {}),
+      fetch: slackFetch,
+    });
     const notifier = new SlackNotifier(web, registry.approverChannels);
 
     const scheduler = new BullmqScheduler(redis, settings.prefix);
@@ -68,6 +115,7 @@ export async function startN3r(
           executors: createExecutors(executorDeps),
           scheduler,
           log,
+          metrics,
         },
         settings.jobs,
       );
@@ -92,17 +140,18 @@ export async function startN3r(
       const queue = new BullmqJobQueue(redis, settings.prefix);
       stops.push(() => queue.close());
       const identity = new SlackIdentityResolver(web, registry.groups);
-      const app = createSlackApp(settings, {
-        registry,
-        identity,
-        facts,
-        policy,
-        store,
-        queue,
-        scheduler,
-        notifier,
-        log,
-      });
+      let slackConnected = settings.slack.mode === 'http';
+      readiness.require('slack', () => (slackConnected ? null : 'not connected to Slack (Socket Mode)'));
+      const app = createSlackApp(
+        settings,
+        { registry, identity, facts, policy, store, queue, scheduler, notifier, log, metrics },
+        {
+          fetch: slackFetch,
+          onConnectionChange: (connected) => {
+            slackConnected = connected;
+          },
+        },
+      );
       if (settings.slack.mode === 'http') {
         const server = await app.start({ port: settings.slack.port, host: settings.slack.host });
         port = (server.address() as AddressInfo).port;
@@ -113,12 +162,6 @@ export async function startN3r(
       }
       stops.push(() => app.stop());
     }
-    const routes: HttpRoute[] = [
-      { method: 'GET', path: '/healthz', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
-    ];
-    const ops = await startOpsServer(routes, { ...settings.http, log });
-    stops.push(() => ops.stop());
-    log.info({ port: ops.port, host: settings.http.host }, 'ops endpoint listening');
     return { port, opsPort: ops.port, stop };
   } catch (error) {
     await stop();
@@ -139,4 +182,34 @@ function connectRedis(url: string, log: Logger): Redis {
     down = false;
   });
   return redis;
+}
+
+/** Jobs per cluster queue and state, for the queue depth gauge. */
+async function queueDepth(
+  queues: BullmqJobQueue,
+  registry: ClusterRegistry,
+): Promise<Record<string, Record<string, number>>> {
+  const counts = await Promise.all(
+    registry.clusters.map(async (c) => [c.name, await queues.queueFor(c.name).getJobCounts()] as const),
+  );
+  return Object.fromEntries(counts);
+}
+
+/** Redis answers a PING within a second; commands would otherwise wait for it indefinitely. */
+async function redisReady(redis: Redis): Promise<string | null> {
+  if (redis.status !== 'ready') return `not connected (${redis.status})`;
+  let timer: NodeJS.Timeout | undefined;
+  const answered = await Promise.race([
+    redis.ping().then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), 1000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  return answered ? null : 'does not answer PING';
+}
+
+function missingBundles(engine: OpaPolicyEngine | null): string | null {
+  if (!engine) return 'bundles not loaded yet';
+  const missing = clusterTypes.filter((type) => engine.revisionOf(type) === undefined);
+  return missing.length === 0 ? null : `no bundle loaded for cluster type ${missing.join(', ')}`;
 }

@@ -1,4 +1,5 @@
-import { App } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
+import type { FetchFunction } from '@slack/web-api';
 import type { Settings } from '../config/settings.js';
 import { boltLogger } from './bolt-logger.js';
 import type { BotDeps } from './bot-deps.js';
@@ -6,24 +7,51 @@ import { registerApprovals } from './listeners/approvals.js';
 import { registerN3rCommand } from './listeners/n3r-command.js';
 import { registerRequestForms } from './listeners/request-forms.js';
 
+export interface SlackTransportOptions {
+  /** The `fetch` every Web API call of Bolt's clients goes through (metrics). @defaultValue globalThis.fetch */
+  fetch?: FetchFunction;
+  /** Told when the Socket Mode connection comes up or goes down (readiness). Not called in HTTP mode. */
+  onConnectionChange?: (connected: boolean) => void;
+}
+
 /**
  * The Bolt app, in Socket Mode or HTTP mode. The receiver does transport only (and, over HTTP, verifies
  * Slack's signature); the listeners hold the logic.
  */
-export function createSlackApp(settings: Settings, deps: BotDeps): App {
-  const common = {
-    token: settings.slack.botToken,
-    logger: boltLogger(deps.log),
-    ...(settings.slack.apiUrl ? { clientOptions: { slackApiUrl: settings.slack.apiUrl } } : {}),
+export function createSlackApp(
+  settings: Settings,
+  deps: BotDeps,
+  transport: SlackTransportOptions = {},
+): App {
+  const logger = boltLogger(deps.log);
+  const clientOptions = {
+    ...(settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {}),
+    ...(transport.fetch ? { fetch: transport.fetch } : {}),
   };
-  const app =
-    settings.slack.mode === 'socket'
-      ? new App({ ...common, socketMode: true, appToken: settings.slack.appToken })
-      : new App({ ...common, signingSecret: settings.slack.signingSecret });
+  const common = { token: settings.slack.botToken, logger, clientOptions };
+  let app: App;
+  if (settings.slack.mode === 'socket') {
+    // Made here rather than by Bolt so that its connection state can be watched.
+    const receiver = new SocketModeReceiver({
+      appToken: settings.slack.appToken,
+      logger,
+      installerOptions: { clientOptions },
+    });
+    const { onConnectionChange } = transport;
+    if (onConnectionChange) {
+      receiver.client.on('connected', () => onConnectionChange(true));
+      receiver.client.on('disconnected', () => onConnectionChange(false));
+      receiver.client.on('reconnecting', () => onConnectionChange(false));
+    }
+    app = new App({ ...common, receiver });
+  } else {
+    app = new App({ ...common, signingSecret: settings.slack.signingSecret });
+  }
   registerN3rCommand(app, deps);
   registerApprovals(app, deps);
   registerRequestForms(app, deps);
   app.error(async (error) => {
+    deps.metrics?.error('bot', 'UNHANDLED');
     deps.log.error({ err: error }, 'unhandled bolt error');
   });
   return app;

@@ -13,11 +13,15 @@ export class KubeClients {
     this.#byCluster = byCluster;
   }
 
-  /** Fails with every cluster whose context the kubeconfig lacks, so a bad deployment stops at start. */
+  /**
+   * Fails with every cluster whose context the kubeconfig lacks, so a bad deployment stops at start.
+   * `onApiError` hears of every failed request, by cluster and HTTP status (or `network`).
+   */
   static fromKubeconfig(
     path: string | undefined,
     registry: ClusterRegistry,
     rateLimit?: RateLimit,
+    onApiError?: (cluster: string, status: string) => void,
   ): KubeClients {
     const base = new KubeConfig();
     if (path) base.loadFromFile(path);
@@ -36,7 +40,11 @@ export class KubeClients {
       kc.setCurrentContext(cluster.kubeContext);
       byCluster.set(
         cluster.name,
-        RawObjectApi.fromKubeConfig(kc, rateLimit ? new TokenBucket(rateLimit) : null),
+        RawObjectApi.fromKubeConfig(
+          kc,
+          rateLimit ? new TokenBucket(rateLimit) : null,
+          onApiError ? (status) => onApiError(cluster.name, status) : null,
+        ),
       );
     }
     return new KubeClients(byCluster);

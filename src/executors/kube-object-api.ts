@@ -26,12 +26,21 @@ export interface ApplyOptions {
  */
 export class RawObjectApi extends KubernetesObjectApi {
   #gate: RequestGate | null = null;
+  #onError: ((status: string) => void) | null = null;
 
-  /** `gate` is waited on before every request: the client-side rate limit toward this cluster. */
-  static fromKubeConfig(kc: KubeConfig, gate: RequestGate | null = null): RawObjectApi {
+  /**
+   * `gate` is waited on before every request: the client-side rate limit toward this cluster. `onError`
+   * hears of every failed request, with its HTTP status or `network` (metrics).
+   */
+  static fromKubeConfig(
+    kc: KubeConfig,
+    gate: RequestGate | null = null,
+    onError: ((status: string) => void) | null = null,
+  ): RawObjectApi {
     const api = kc.makeApiClient(RawObjectApi);
     api.setDefaultNamespace(kc);
     api.#gate = gate;
+    api.#onError = onError;
     return api;
   }
 
@@ -68,7 +77,13 @@ export class RawObjectApi extends KubernetesObjectApi {
     options?: Configuration,
   ): Promise<T> {
     await this.#gate?.take();
-    return super.requestPromise<T>(request, type, options);
+    try {
+      return await super.requestPromise<T>(request, type, options);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      this.#onError?.(typeof code === 'number' ? String(code) : 'network');
+      throw error;
+    }
   }
 
   protected override async processResponse<T extends KubernetesObject>(

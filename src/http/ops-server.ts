@@ -41,10 +41,16 @@ const defaultMaxBody = 1024 * 1024;
  */
 export async function startOpsServer(
   routes: readonly HttpRoute[],
-  options: { port: number; host: string; log: Logger },
+  options: {
+    port: number;
+    host: string;
+    log: Logger;
+    /** Told of every route that failed with a 500 (metrics). */
+    onRouteError?: () => void;
+  },
 ): Promise<OpsServer> {
   const server = createServer((req, res) => {
-    void serve(routes, req, res, options.log);
+    void serve(routes, req, res, options);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -57,7 +63,7 @@ async function serve(
   routes: readonly HttpRoute[],
   req: IncomingMessage,
   res: ServerResponse,
-  log: Logger,
+  { log, onRouteError }: { log: Logger; onRouteError?: () => void },
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const onPath = routes.filter((r) => r.path === url.pathname);
@@ -87,6 +93,7 @@ async function serve(
     });
     send(res, answer);
   } catch (error) {
+    onRouteError?.();
     log.error({ err: error, path: url.pathname }, 'http route failed');
     if (!res.headersSent) send(res, { status: 500, body: { error: 'internal error' } });
   }

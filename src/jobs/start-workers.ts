@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import { previewRequest, type RunDeps, runRequest } from '../core/run-request.js';
 import { AppError } from '../errors.js';
+import { type JobOutcome, type Metrics, noMetrics } from '../metrics/metrics.js';
 import { type JobData, jobDataSchema } from './job-data.js';
 import { bullPrefix, clusterQueueName, previewJobName } from './queue-names.js';
 
@@ -21,9 +22,10 @@ const maxStalledCount = 10;
 
 /** One BullMQ worker per registered cluster, each running requests through `runRequest`. */
 export function startWorkers(
-  deps: RunDeps & { registry: ClusterRegistry; connection: Redis; prefix: string },
+  deps: RunDeps & { registry: ClusterRegistry; connection: Redis; prefix: string; metrics?: Metrics },
   options: WorkerOptions = {},
 ): { close(): Promise<void> } {
+  const metrics = deps.metrics ?? noMetrics;
   const workers = deps.registry.clusters.map((cluster) => {
     const worker = new Worker<JobData>(
       clusterQueueName(cluster.name),
@@ -31,17 +33,29 @@ export function startWorkers(
         const data = jobDataSchema.safeParse(job.data);
         if (!data.success) throw new UnrecoverableError(`job ${job.id} has malformed data`);
         const attempt = job.attemptsMade + 1;
-        if (job.name === previewJobName)
-          return previewRequest(deps, data.data.requestId, signal ?? new AbortController().signal);
+        const willRetry = attempt < (job.opts.attempts ?? 1);
+        const started = performance.now();
+        const finished = (outcome: JobOutcome) =>
+          metrics.jobFinished(job.name, cluster.name, outcome, (performance.now() - started) / 1000);
         try {
-          return await runRequest(deps, {
+          if (job.name === previewJobName) {
+            await previewRequest(deps, data.data.requestId, signal ?? new AbortController().signal);
+            finished('succeeded');
+            return;
+          }
+          const outcome = await runRequest(deps, {
             requestId: data.data.requestId,
             attempt,
-            willRetry: attempt < (job.opts.attempts ?? 1),
+            willRetry,
             attempts: job.opts.attempts ?? 1,
             signal: signal ?? new AbortController().signal,
           });
+          finished(outcome);
+          return outcome;
         } catch (error) {
+          const final = !willRetry || (error instanceof AppError && !error.retryable);
+          finished(final ? 'failed' : 'retrying');
+          if (final) metrics.error('worker', error instanceof AppError ? error.code : 'INTERNAL');
           if (error instanceof AppError && !error.retryable)
             throw new UnrecoverableError(`${error.code}: ${error.message}`);
           throw error;

@@ -9,7 +9,8 @@ import { describe, loadPolicyBundle, type PolicyBundle } from './policy-bundle.j
 /**
  * The engine with a bundle per cluster type, kept current by a reloader: from the bundle server when one
  * is configured (falling back to the build directory at start if it cannot be reached), else from the
- * build directory. A type without a loadable bundle stops the start.
+ * build directory. A type without a loadable bundle does not stop the start: its requests are denied
+ * (the engine fails closed), the process reports not ready, and the reloader keeps looking for one.
  */
 export async function loadPolicyEngine(
   settings: Pick<Settings, 'policyDir' | 'bundleUrl' | 'bundlePollMs'>,
@@ -30,7 +31,19 @@ export async function loadPolicyEngine(
     }
     return loadPolicyBundle(settings.policyDir, type);
   };
-  const engine = new OpaPolicyEngine(await Promise.all(clusterTypes.map(initial)), log);
+  const engine = new OpaPolicyEngine([], log);
+  await Promise.all(
+    clusterTypes.map(async (clusterType) => {
+      try {
+        engine.install(await initial(clusterType));
+      } catch (error) {
+        log.error(
+          { clusterType, err: describe(error) },
+          'no usable policy bundle; requests for this type are denied until one loads',
+        );
+      }
+    }),
+  );
   const reloader = new BundleReloader(engine, source, clusterTypes, log, {
     intervalMs: settings.bundlePollMs,
   });

@@ -6,7 +6,7 @@ import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { BullmqJobQueue } from '../../src/jobs/bullmq-job-queue.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { type RunningN3r, startN3r } from '../../src/start-n3r.js';
 import { localRegistryPath } from './local-paths.js';
 import { localWorkspace } from './local-workspace.js';
@@ -36,7 +36,13 @@ export function uniqueSuffix(): string {
 
 /** The Slack emulator and the bot + worker in this process, on the shared stack, with their own prefix. */
 export async function startHarness(
-  options: { mode?: 'http' | 'socket'; role?: 'all' | 'bot'; env?: Record<string, string> } = {},
+  options: {
+    mode?: 'http' | 'socket';
+    role?: 'all' | 'bot';
+    env?: Record<string, string>;
+    /** The logger n3r writes to, e.g. one whose lines the test reads. */
+    log?: Logger;
+  } = {},
 ): Promise<Harness> {
   const mode = options.mode ?? 'http';
   const stack = inject('stack');
@@ -63,7 +69,7 @@ export async function startHarness(
     ...options.env,
   };
   const settings = loadSettings(env);
-  const log = createLogger({ level: settings.logLevel, role: 'test' });
+  const log = options.log ?? createLogger({ level: settings.logLevel, role: 'test' });
   const extras: RunningN3r[] = [];
   const n3r = await startN3r(settings, loadClusterRegistry(localRegistryPath), log);
   if (mode === 'http') emulator.appUrl = `http://127.0.0.1:${n3r.port}/slack/events`;

@@ -1,8 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { cancelRequest } from '../../core/settle-request.js';
-import { type Ask, submitRequest } from '../../core/submit-request.js';
+import { type Ask, type SubmitOutcome, submitRequest } from '../../core/submit-request.js';
 import { toAppError, userTextOf } from '../../errors.js';
+import type { SubmitDecision } from '../../metrics/metrics.js';
 import type { BotDeps } from '../bot-deps.js';
 import { parseCommand } from '../parse-command.js';
 import { cancelReply, tellOnly } from '../replies.js';
@@ -67,12 +68,18 @@ export function registerN3rCommand(app: App, deps: BotDeps): void {
 /** Submits an ask; returns what to tell the person, or null when the card speaks for itself. */
 export async function submitAndDescribe(deps: BotDeps, ask: Ask): Promise<SlackMessage | null> {
   const outcome = await submitRequest(deps, ask);
+  deps.metrics?.requestSubmitted(ask.kind.id, submitDecision(outcome));
   if (outcome.outcome === 'invalid') {
     deps.log.info({ slackUserId: ask.slackUserId, problems: outcome.problems }, 'input rejected');
     return usageMessage(outcome.problems, ask.kind.usage);
   }
   if (outcome.outcome === 'denied') return deniedMessage(outcome.description, outcome.decision);
   return null;
+}
+
+function submitDecision(outcome: SubmitOutcome): SubmitDecision {
+  if (outcome.outcome !== 'accepted') return outcome.outcome;
+  return outcome.record.state === 'awaiting_approval' ? 'approval_required' : 'allowed';
 }
 
 async function aboutRequest(
@@ -104,6 +111,7 @@ export async function reportFailure(
   error: unknown,
 ): Promise<void> {
   const ref = reference.slice(-12);
+  deps.metrics?.error('bot', toAppError(error).code);
   deps.log.error({ err: toAppError(error), slackUserId: user, reference: ref }, 'request failed');
   await tellOnly(client, channel, user, notice(userTextOf(error, ref))).catch(() => undefined);
 }

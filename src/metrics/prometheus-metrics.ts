@@ -1,0 +1,147 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { JobOutcome, Metrics, SlackCallOutcome, SubmitDecision } from './metrics.js';
+
+/** Values read when Prometheus scrapes, not kept up to date between scrapes. */
+export interface ScrapeSources {
+  /** Jobs per cluster queue and state (waiting, active, delayed, failed...). */
+  queueDepth(): Promise<Record<string, Record<string, number>>>;
+  /** The bundle revision in service per cluster type (types without a bundle are absent). */
+  bundleRevisions(): Record<string, string>;
+}
+
+export interface PrometheusMetricsOptions {
+  /** A scrape gives up on the queue depth after this long (Redis down), leaving the series out. @defaultValue 2000 ms */
+  queueDepthTimeoutMs?: number;
+}
+
+/**
+ * The process's metrics on a registry of its own, not prom-client's global one: several n3r instances in
+ * one process (the test harness, `N3R_ROLE=all`) each keep their own series.
+ */
+export class PrometheusMetrics implements Metrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'kind' | 'decision'>;
+  readonly #approvalWait: Histogram<'kind' | 'outcome'>;
+  readonly #jobDuration: Histogram<'kind' | 'cluster' | 'outcome'>;
+  readonly #slackCalls: Counter<'method' | 'outcome'>;
+  readonly #kubeErrors: Counter<'cluster' | 'status'>;
+  readonly #errors: Counter<'component' | 'code'>;
+  readonly #policyLatency: Histogram<'cluster_type'>;
+
+  constructor(sources: ScrapeSources, options: PrometheusMetricsOptions = {}) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.#requests = new Counter({
+      name: 'n3r_requests_total',
+      help: 'Requests asked for, by kind and what the policy (or validation) answered',
+      labelNames: ['kind', 'decision'],
+      registers,
+    });
+    this.#approvalWait = new Histogram({
+      name: 'n3r_approval_wait_seconds',
+      help: 'Time a request waited for approval, by how the wait ended',
+      labelNames: ['kind', 'outcome'],
+      buckets: [10, 60, 300, 900, 1800, 3600, 4 * 3600, 8 * 3600, 24 * 3600, 72 * 3600],
+      registers,
+    });
+    this.#jobDuration = new Histogram({
+      name: 'n3r_job_duration_seconds',
+      help: 'Duration of job attempts, by request kind, cluster and outcome',
+      labelNames: ['kind', 'cluster', 'outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers,
+    });
+    this.#slackCalls = new Counter({
+      name: 'n3r_slack_api_calls_total',
+      help: 'HTTP attempts toward the Slack Web API, by method and outcome (rate_limited is a 429)',
+      labelNames: ['method', 'outcome'],
+      registers,
+    });
+    this.#kubeErrors = new Counter({
+      name: 'n3r_kube_api_errors_total',
+      help: 'Failed Kubernetes API requests by cluster and HTTP status (network: no answer); 404s include existence checks',
+      labelNames: ['cluster', 'status'],
+      registers,
+    });
+    this.#errors = new Counter({
+      name: 'n3r_errors_total',
+      help: 'Errors that ended an operation, by component and error code',
+      labelNames: ['component', 'code'],
+      registers,
+    });
+    this.#policyLatency = new Histogram({
+      name: 'n3r_policy_evaluation_seconds',
+      help: 'Policy evaluation latency by cluster type',
+      labelNames: ['cluster_type'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    });
+    const timeoutMs = options.queueDepthTimeoutMs ?? 2000;
+    new Gauge({
+      name: 'n3r_queue_jobs',
+      help: 'Jobs in each cluster queue by state, read at scrape time',
+      labelNames: ['cluster', 'state'],
+      registers,
+      async collect() {
+        this.reset();
+        const depth = await withTimeout(sources.queueDepth(), timeoutMs).catch(() => null);
+        for (const [cluster, states] of Object.entries(depth ?? {})) {
+          for (const [state, count] of Object.entries(states)) this.set({ cluster, state }, count);
+        }
+      },
+    });
+    new Gauge({
+      name: 'n3r_policy_bundle_info',
+      help: 'The policy bundle revision in service per cluster type (value is always 1)',
+      labelNames: ['cluster_type', 'revision'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [clusterType, revision] of Object.entries(sources.bundleRevisions())) {
+          this.set({ cluster_type: clusterType, revision }, 1);
+        }
+      },
+    });
+  }
+
+  /** The exposition text and its content type, for GET /metrics. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  requestSubmitted(kind: string, decision: SubmitDecision): void {
+    this.#requests.inc({ kind, decision });
+  }
+
+  approvalSettled(kind: string, outcome: string, seconds: number): void {
+    this.#approvalWait.observe({ kind, outcome }, Math.max(0, seconds));
+  }
+
+  jobFinished(kind: string, cluster: string, outcome: JobOutcome, seconds: number): void {
+    this.#jobDuration.observe({ kind, cluster, outcome }, seconds);
+  }
+
+  slackApiCall(method: string, outcome: SlackCallOutcome): void {
+    this.#slackCalls.inc({ method, outcome });
+  }
+
+  kubeApiError(cluster: string, status: string): void {
+    this.#kubeErrors.inc({ cluster, status });
+  }
+
+  error(component: string, code: string): void {
+    this.#errors.inc({ component, code });
+  }
+
+  policyEvaluated(clusterType: string, seconds: number): void {
+    this.#policyLatency.observe({ cluster_type: clusterType }, seconds);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
