@@ -2,12 +2,17 @@
 import { loadClusterRegistry } from './config/cluster-registry.js';
 import { loadSettings } from './config/settings.js';
 import { AppError } from './errors.js';
+import { knownSecrets } from './known-secrets.js';
 import { createLogger } from './logger.js';
 import { startN3r } from './start-n3r.js';
 
 try {
   const settings = loadSettings();
-  const log = createLogger({ level: settings.logLevel, role: settings.role });
+  const log = createLogger({
+    level: settings.logLevel,
+    role: settings.role,
+    secrets: knownSecrets(settings),
+  });
   const registry = loadClusterRegistry(settings.registryPath);
   const running = await startN3r(settings, registry, log);
   const shutdown = async (signal: string) => {

@@ -3,6 +3,7 @@ import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import { countingSlackFetch } from './bot/counting-slack-fetch.js';
 import { createSlackApp } from './bot/create-slack-app.js';
+import { scrubbingSlackFetch } from './bot/scrubbing-slack-fetch.js';
 import { SlackIdentityResolver } from './bot/slack-identity.js';
 import { SlackNotifier } from './bot/slack-notifier.js';
 import { type ClusterRegistry, clusterTypes } from './config/cluster-registry.js';
@@ -16,6 +17,7 @@ import { Readiness } from './http/readiness.js';
 import { BullmqJobQueue } from './jobs/bullmq-job-queue.js';
 import { BullmqScheduler, startTimerWorker } from './jobs/bullmq-scheduler.js';
 import { startWorkers } from './jobs/start-workers.js';
+import { knownSecrets } from './known-secrets.js';
 import type { Logger } from './logger.js';
 import { ApprovalWaitStore } from './metrics/approval-wait-store.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
@@ -38,6 +40,7 @@ export async function startN3r(
   registry: ClusterRegistry,
   log: Logger,
 ): Promise<RunningN3r> {
+  log.info({ settings }, 'starting');
   const redis = connectRedis(settings.redisUrl, log);
   const stops: (() => Promise<unknown>)[] = [async () => redis.quit()];
   const readiness = new Readiness();
@@ -90,7 +93,7 @@ export async function startN3r(
     kubeReady = true;
     const facts = new KubeFactsProvider(kube);
     const store = new ApprovalWaitStore(new RedisRequestStore(redis, settings.prefix, log), metrics);
-    const slackFetch = countingSlackFetch(metrics);
+    const slackFetch = countingSlackFetch(metrics, scrubbingSlackFetch(knownSecrets(settings)));
     const web = new WebClient(settings.slack.botToken, {
       ...(settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {}),
       fetch: slackFetch,

@@ -3,7 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
-import { loadSettings } from '../../src/config/settings.js';
+import { loadSettings, type Settings } from '../../src/config/settings.js';
 import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { BullmqJobQueue } from '../../src/jobs/bullmq-job-queue.js';
 import { createLogger, type Logger } from '../../src/logger.js';
@@ -40,8 +40,8 @@ export async function startHarness(
     mode?: 'http' | 'socket';
     role?: 'all' | 'bot';
     env?: Record<string, string>;
-    /** The logger n3r writes to, e.g. one whose lines the test reads. */
-    log?: Logger;
+    /** Makes the logger n3r writes to, e.g. one whose lines the test reads. */
+    logger?: (settings: Settings) => Logger;
   } = {},
 ): Promise<Harness> {
   const mode = options.mode ?? 'http';
@@ -69,7 +69,7 @@ export async function startHarness(
     ...options.env,
   };
   const settings = loadSettings(env);
-  const log = options.log ?? createLogger({ level: settings.logLevel, role: 'test' });
+  const log = options.logger?.(settings) ?? createLogger({ level: settings.logLevel, role: 'test' });
   const extras: RunningN3r[] = [];
   const n3r = await startN3r(settings, loadClusterRegistry(localRegistryPath), log);
   if (mode === 'http') emulator.appUrl = `http://127.0.0.1:${n3r.port}/slack/events`;
