@@ -71,3 +71,12 @@ ensure_debian_package() { # <command> <package>
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } >&2 \
     || fail "apt-get install $2 failed"
 }
+
+ensure_helm() {
+  local v; v="$(tool_version helm helm.sh/helm/v4)"
+  HELM_BIN="$N3R_CACHE/helm-$v/helm"
+  [ -x "$HELM_BIN" ] && return 0
+  progress "building helm $v from its Go module (2-4 minutes on a cold Go cache)"
+  # Helm 4 reads its version and the default Kubernetes version from the build info, so a plain build is right.
+  go_build_into "$N3R_CACHE/helm-$v" helm -ldflags "-s -w" helm.sh/helm/v4/cmd/helm
+}
