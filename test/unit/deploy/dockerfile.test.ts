@@ -76,7 +76,10 @@ describe('deploy/Dockerfile', () => {
   it('copies only files that exist in the repository', () => {
     for (const s of stages) {
       for (const line of s.lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from='))) {
-        const sources = line.split(/\s+/).slice(1, -1).filter((w) => !w.startsWith('--'));
+        const sources = line
+          .split(/\s+/)
+          .slice(1, -1)
+          .filter((w) => !w.startsWith('--'));
         for (const source of sources) expect(existsSync(join(projectRoot, source)), source).toBe(true);
       }
     }
