@@ -130,10 +130,11 @@ describe('the Helm chart (deploy/chart)', () => {
       const role = container.env.find((e: Obj) => e.name === 'N3R_ROLE').value;
       expect(deployment.metadata.name.endsWith(role)).toBe(true);
     }
-    expect(byKind('ServiceMonitor')[0].spec.endpoints[0]).toMatchObject({ port: 'ops', path: '/metrics' });
-    expect(byKind('ServiceMonitor')[0].metadata.labels.release).toBe('prometheus');
+    const [monitor] = byKind('ServiceMonitor');
+    expect(monitor?.spec.endpoints[0]).toMatchObject({ port: 'ops', path: '/metrics' });
+    expect(monitor?.metadata.labels.release).toBe('prometheus');
     expect(byKind('Service').map((s) => s.spec.ports[0].name)).toEqual(['ops', 'slack']);
-    expect(byKind('NetworkPolicy')[0].spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(byKind('NetworkPolicy')[0]?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
   });
 
   it('takes secrets by reference only', async () => {
