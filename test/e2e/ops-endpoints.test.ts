@@ -112,7 +112,11 @@ describe('metrics and readiness of a running n3r', () => {
     await h.emulator.waitFor('the card to say done', () =>
       h.emulator.channelMessages(channels.team).find((m) => m.text.includes(name) && m.text.includes('Done')),
     );
-    const after = await scrape(h.n3r.opsPort);
+    const preview = { kind: 'request.preview', cluster: 'ded-local-a', outcome: 'succeeded' };
+    const after = await eventually('the dry run counted', async () => {
+      const samples = await scrape(h.n3r.opsPort);
+      return delta(before, samples, 'n3r_job_duration_seconds_count', preview) === 1 ? samples : null;
+    });
     expect(
       delta(before, after, 'n3r_requests_total', { kind: 'namespace.create', decision: 'approval_required' }),
     ).toBe(1);
@@ -124,7 +128,7 @@ describe('metrics and readiness of a running n3r', () => {
     ).toBe(1);
     expect(
       delta(before, after, 'n3r_job_duration_seconds_count', {
-        kind: 'request.preview',
+        kind: 'namespace.create',
         cluster: 'ded-local-a',
         outcome: 'succeeded',
       }),
