@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { projectRoot } from '../../../scripts/local-stack/stack.js';
 import { parseClusterRegistry } from '../../../src/config/cluster-registry.js';
 import type { Manifest } from '../../../src/executors/kube-apply.js';
@@ -157,8 +157,11 @@ describe('the Helm chart (deploy/chart)', () => {
   it('binds the workers to the executor ClusterRole of deploy/rbac and the bot to namespace reads', async () => {
     const objects = await render();
     const roles = objects.filter((o) => o.kind === 'ClusterRole');
-    const reference = parse(readFileSync(join(projectRoot, 'deploy/rbac/n3r-executor.yaml'), 'utf8')) as Obj;
-    expect(roles.find((r) => r.metadata.name.endsWith('-executor'))?.rules).toEqual(reference.rules);
+    const [reference] = parseAllDocuments(
+      readFileSync(join(projectRoot, 'deploy/rbac/n3r-executor.yaml'), 'utf8'),
+    ).map((d) => d.toJS() as Obj);
+    expect(reference?.kind).toBe('ClusterRole');
+    expect(roles.find((r) => r.metadata.name.endsWith('-executor'))?.rules).toEqual(reference?.rules);
     expect(roles.find((r) => r.metadata.name.endsWith('-namespace-reader'))?.rules).toEqual([
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
     ]);
