@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
+import { boltLogger } from './bot/bolt-logger.js';
 import { countingSlackFetch } from './bot/counting-slack-fetch.js';
 import { createSlackApp } from './bot/create-slack-app.js';
 import { scrubbingSlackFetch } from './bot/scrubbing-slack-fetch.js';
@@ -97,6 +98,8 @@ export async function startN3r(
     const web = new WebClient(settings.slack.botToken, {
       ...(settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {}),
       fetch: slackFetch,
+      // Its warnings (rate limits, retries) go to our structured, redacted log rather than the console.
+      logger: boltLogger(log),
     });
     const notifier = new SlackNotifier(web, registry.approverChannels);
 
