@@ -71,6 +71,7 @@ export async function startN3r(
     readiness.require('cluster registry', () =>
       kubeReady ? null : 'not loaded yet (a client per registered cluster)',
     );
+    // The table is read per request: routes that need the adapters below (webhooks) are pushed once built.
     const routes: HttpRoute[] = opsRoutes({ readiness, scrape: () => metrics.scrape() });
     const ops = await startOpsServer(routes, {
       ...settings.http,
