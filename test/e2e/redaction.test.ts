@@ -8,6 +8,7 @@ import { knownSecrets } from '../../src/known-secrets.js';
 import { createLogger } from '../../src/logger.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 import { channels, people } from '../support/local-workspace.js';
+import { sampleSum, scrape } from '../support/prometheus-text.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: kubeconfig YAML is edited field by field
 type Obj = Record<string, any>;
@@ -100,6 +101,19 @@ describe('secrets never reach a log line or a Slack message', () => {
       h.emulator.threadReplies(card.channel, card.ts).find((m) => m.text.includes(':x:')),
     );
     expect(reply.text).toContain('namespace team-a-[redacted]');
+    // The same failure, as the worker's metrics count it.
+    const samples = await eventually('the failure counted', async () => {
+      const scraped = await scrape(worker.opsPort);
+      return sampleSum(scraped, 'n3r_errors_total', { component: 'worker', code: 'CONFIG' }) === 1
+        ? scraped
+        : null;
+    });
+    expect(sampleSum(samples, 'n3r_kube_api_errors_total', { cluster: 'pub-local-a', status: '403' })).toBe(
+      1,
+    );
+    expect(
+      sampleSum(samples, 'n3r_job_duration_seconds_count', { kind: 'namespace.create', outcome: 'failed' }),
+    ).toBe(1);
     await worker.stop();
     // The worker logged the apiserver's refusal, which named the namespace.
     expect(lines.some((l) => l.includes('job failed') && l.includes('team-a-[redacted]'))).toBe(true);
