@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { boltLogger } from './bot/bolt-logger.js';
 import { countingSlackFetch } from './bot/counting-slack-fetch.js';
 import { createSlackApp } from './bot/create-slack-app.js';
@@ -42,7 +42,7 @@ export async function startN3r(
   log: Logger,
 ): Promise<RunningN3r> {
   log.info({ settings }, 'starting');
-  const redis = connectRedis(settings.redisUrl, log);
+  const redis = connectRedis(settings, log);
   const stops: (() => Promise<unknown>)[] = [async () => redis.quit()];
   const readiness = new Readiness();
   let stopping: Promise<void> | null = null;
@@ -109,7 +109,7 @@ export async function startN3r(
 
     if (settings.role !== 'bot') {
       const executorDeps = { kube, registry, redis, prefix: settings.prefix };
-      const workerConnection = connectRedis(settings.redisUrl, log);
+      const workerConnection = connectRedis(settings, log);
       const workers = startWorkers(
         {
           registry,
@@ -177,8 +177,8 @@ export async function startN3r(
 }
 
 /** A connection that waits out a Redis restart (commands queue until it is back) and logs the outage. */
-function connectRedis(url: string, log: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
+function connectRedis(settings: Pick<Settings, 'redisUrl' | 'redisSentinels'>, log: Logger): Redis {
+  const redis = new Redis(redisOptions(settings));
   let down = false;
   redis.on('error', (error) => {
     if (!down) log.warn({ err: error.message }, 'redis unreachable; waiting for it');
@@ -189,6 +189,24 @@ function connectRedis(url: string, log: Logger): Redis {
     down = false;
   });
   return redis;
+}
+
+/** ioredis options from REDIS_URL, or through Sentinels (which ioredis asks for the current primary). */
+function redisOptions({
+  redisUrl,
+  redisSentinels,
+}: Pick<Settings, 'redisUrl' | 'redisSentinels'>): RedisOptions {
+  const url = new URL(redisUrl);
+  const common: RedisOptions = {
+    maxRetriesPerRequest: null,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    db: Number(url.pathname.slice(1) || '0'),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+  return redisSentinels
+    ? { ...common, sentinels: redisSentinels.hosts, name: redisSentinels.master }
+    : { ...common, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || '6379') };
 }
 
 /** Jobs per cluster queue and state, for the queue depth gauge. */

@@ -25,6 +25,16 @@ const envSchema = z.object({
   /** Bind address of that endpoint. @defaultValue 0.0.0.0 */
   N3R_HTTP_HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /**
+   * Redis Sentinels (`host:port,host:port`); when set, the primary is found through them and REDIS_URL
+   * gives only the password, database and TLS (its host is not used).
+   */
+  REDIS_SENTINELS: z
+    .string()
+    .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+    .optional(),
+  /** The Sentinel name of the primary. @defaultValue mymaster */
+  REDIS_SENTINEL_MASTER: z.string().min(1).default('mymaster'),
   /** Prefix of every Redis key and BullMQ queue, so several installations can share one Redis. @defaultValue n3r */
   N3R_PREFIX: z
     .string()
@@ -75,6 +85,8 @@ export type Settings = Readonly<{
   /** The process's own HTTP endpoint: health, metrics, webhooks. */
   http: { port: number; host: string };
   redisUrl: string;
+  /** Sentinels to find the Redis primary through, instead of REDIS_URL's host. */
+  redisSentinels: { hosts: { host: string; port: number }[]; master: string } | undefined;
   prefix: string;
   registryPath: string;
   policyDir: string;
@@ -126,6 +138,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
           },
     http: { port: e.N3R_HTTP_PORT, host: e.N3R_HTTP_HOST },
     redisUrl: e.REDIS_URL,
+    redisSentinels: e.REDIS_SENTINELS
+      ? {
+          hosts: e.REDIS_SENTINELS.split(',').map((hostPort) => {
+            const at = hostPort.lastIndexOf(':');
+            return { host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) };
+          }),
+          master: e.REDIS_SENTINEL_MASTER,
+        }
+      : undefined,
     prefix: e.N3R_PREFIX,
     registryPath: e.N3R_REGISTRY,
     policyDir: e.N3R_POLICY_DIR,

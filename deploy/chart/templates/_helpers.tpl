@@ -57,6 +57,12 @@ app.kubernetes.io/part-of: n3r-chatops
       key: {{ .Values.redis.urlKey }}
 - name: N3R_PREFIX
   value: {{ .Values.redis.prefix | quote }}
+{{- with .Values.redis.sentinels }}
+- name: REDIS_SENTINELS
+  value: {{ . | quote }}
+- name: REDIS_SENTINEL_MASTER
+  value: {{ $.Values.redis.sentinelMaster | quote }}
+{{- end }}
 {{- with .Values.webhook.existingSecret }}
 - name: N3R_WEBHOOK_TOKEN
   valueFrom: { secretKeyRef: { name: {{ . }}, key: {{ $.Values.webhook.tokenKey }} } }

@@ -27,6 +27,8 @@ const fullInstall = [
   'serviceMonitor.labels.release=prometheus',
   'bot.replicas=3',
   'worker.replicas=4',
+  'redis.sentinels=redis-sentinel:26379',
+  'redis.sentinelMaster=n3r',
 ];
 
 describe('the Helm chart (deploy/chart)', () => {
@@ -127,7 +129,12 @@ describe('the Helm chart (deploy/chart)', () => {
         readOnlyRootFilesystem: true,
         allowPrivilegeEscalation: false,
       });
-      const role = container.env.find((e: Obj) => e.name === 'N3R_ROLE').value;
+      const value = (name: string) => container.env.find((e: Obj) => e.name === name)?.value;
+      expect([value('REDIS_SENTINELS'), value('REDIS_SENTINEL_MASTER')]).toEqual([
+        'redis-sentinel:26379',
+        'n3r',
+      ]);
+      const role = value('N3R_ROLE');
       expect(deployment.metadata.name.endsWith(role)).toBe(true);
     }
     const [monitor] = byKind('ServiceMonitor');

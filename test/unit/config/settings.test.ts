@@ -57,4 +57,21 @@ describe('settings', () => {
     }
     expect(message).not.toContain('user-token-secret');
   });
+
+  it('reads Redis Sentinels, and refuses a malformed list', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', N3R_REGISTRY: 'r.yaml' };
+    expect(
+      loadSettings({ ...base, REDIS_SENTINELS: 'sentinel-0:26379,10.0.0.7:26380' }).redisSentinels,
+    ).toEqual({
+      hosts: [
+        { host: 'sentinel-0', port: 26379 },
+        { host: '10.0.0.7', port: 26380 },
+      ],
+      master: 'mymaster',
+    });
+    expect(loadSettings(base).redisSentinels).toBeUndefined();
+    expect(problemsOf({ ...base, REDIS_SENTINELS: 'sentinel-0' })).toContain(
+      'REDIS_SENTINELS: must be host:port[,host:port…]',
+    );
+  });
 });
