@@ -25,7 +25,6 @@ import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { timedPolicyEngine } from './metrics/timed-policy-engine.js';
 import { loadPolicyEngine } from './policy/load-policy-engine.js';
 import type { OpaPolicyEngine } from './policy/opa-policy-engine.js';
-import { RedisRequestStore } from './store/redis-request-store.js';
 
 export interface RunningN3r {
   /** Port the Slack receiver listens on, when the bot role runs here in HTTP mode. */
@@ -94,7 +93,7 @@ export async function startN3r(
     );
     kubeReady = true;
     const facts = new KubeFactsProvider(kube);
-    const store = new ApprovalWaitStore(new RedisRequestStore(redis, settings.prefix, log), metrics);
+    const store = new ApprovalWaitStore(redis, settings.prefix, log, metrics);
     const slackFetch = countingSlackFetch(metrics, scrubbingSlackFetch(knownSecrets(settings)));
     const web = new WebClient(settings.slack.botToken, {
       ...(settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {}),
