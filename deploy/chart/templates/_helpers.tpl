@@ -64,7 +64,7 @@ app.kubernetes.io/part-of: n3r-chatops
   value: {{ $.Values.redis.sentinelMaster | quote }}
 {{- end }}
 {{- with .Values.webhook.existingSecret }}
-- name: N3R_WEBHOOK_TOKEN
+- name: N3R_ALERT_WEBHOOK_TOKEN
   valueFrom: { secretKeyRef: { name: {{ . }}, key: {{ $.Values.webhook.tokenKey }} } }
 {{- end }}
 - name: N3R_REGISTRY

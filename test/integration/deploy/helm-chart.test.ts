@@ -140,7 +140,16 @@ describe('the Helm chart (deploy/chart)', () => {
     const [monitor] = byKind('ServiceMonitor');
     expect(monitor?.spec.endpoints[0]).toMatchObject({ port: 'ops', path: '/metrics' });
     expect(monitor?.metadata.labels.release).toBe('prometheus');
-    expect(byKind('Service').map((s) => s.spec.ports[0].name)).toEqual(['ops', 'slack']);
+    expect(
+      byKind('Service').map((s) => [
+        s.metadata.name,
+        s.spec.selector['app.kubernetes.io/component'] ?? 'all',
+        s.spec.ports.map((p: Obj) => p.name).join(','),
+      ]),
+    ).toEqual([
+      ['n3r-n3r-chatops-ops', 'all', 'ops'],
+      ['n3r-n3r-chatops-bot', 'bot', 'ops,slack'],
+    ]);
     expect(byKind('NetworkPolicy')[0]?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
   });
 
@@ -156,7 +165,7 @@ describe('the Helm chart (deploy/chart)', () => {
       SLACK_BOT_TOKEN: { name: 'n3r-slack', key: 'bot-token' },
       SLACK_SIGNING_SECRET: { name: 'n3r-slack', key: 'signing-secret' },
       REDIS_URL: { name: 'n3r-redis', key: 'url' },
-      N3R_WEBHOOK_TOKEN: { name: 'n3r-webhook', key: 'token' },
+      N3R_ALERT_WEBHOOK_TOKEN: { name: 'n3r-webhook', key: 'token' },
     });
     expect(env.filter((e) => /TOKEN|SECRET|REDIS_URL/.test(e.name) && e.value !== undefined)).toEqual([]);
   });
