@@ -34,7 +34,8 @@ describe('secrets never reach a log line or a Slack message', () => {
     redisUrl.password = secret;
     h = await startHarness({
       role: 'bot',
-      env: { REDIS_URL: redisUrl.toString() },
+      // The same secret is the Alertmanager webhook's token (served where the alerts work is merged).
+      env: { REDIS_URL: redisUrl.toString(), N3R_ALERT_WEBHOOK_TOKEN: secret },
       logger: (settings) =>
         createLogger({
           level: 'debug',
