@@ -89,6 +89,11 @@ export interface NamespaceFacts {
   requestId: string | null;
 }
 
+/** The facts read for one decision, by subject. */
+export interface GatheredFacts {
+  namespace?: NamespaceFacts;
+}
+
 /** Facts the policy needs, fetched before evaluation; the policy itself never calls out. */
 export interface FactsProvider {
   namespace(cluster: string, name: string): Promise<NamespaceFacts>;
@@ -102,6 +107,11 @@ export interface ExecutorContext<K extends KindId> {
   record: RequestRecord;
   params: ParamsOf<K>;
   dryRun: boolean;
+  /**
+   * What the worker read for the policy right before executing (absent for dry runs): an executor that
+   * needs the same state uses it rather than reading it again.
+   */
+  facts?: GatheredFacts;
   log: Logger;
   signal: AbortSignal;
   /** A line for the request's thread, e.g. `2/3 replicas ready`; coalesced before it reaches Slack. */

@@ -110,7 +110,7 @@ async function decideAndExecute(
   const kind = requestKinds[running.kind];
   const params = kind.params.parse(running.params);
   // Fresh facts and the approvals as they stand: the world may have changed while the job waited.
-  const { decision } = await evaluate(deps, {
+  const { decision, facts } = await evaluate(deps, {
     id: running.id,
     kind,
     params,
@@ -136,6 +136,7 @@ async function decideAndExecute(
     record: running,
     params,
     dryRun: false,
+    facts,
     log,
     signal: run.signal,
     progress: (line) => progress.report(line),
