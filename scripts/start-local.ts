@@ -1,17 +1,26 @@
 // Runs the product locally (see start.sh): the stack, the Slack emulator, and `src/main.ts` as a child
 // process configured exactly as a deployment would be, through its environment.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localRegistryPath } from '../test/support/local-paths.js';
 import { localWorkspace } from '../test/support/local-workspace.js';
 import { SlackEmulator } from '../test/support/slack-emulator.js';
-import { waitUntil } from './local-stack/processes.js';
+import { WorkspaceServer } from '../workspace/workspace-server.js';
+import { freePort, waitUntil } from './local-stack/processes.js';
 import { projectRoot, startLocalStack } from './local-stack/stack.js';
 
 const stack = await startLocalStack();
 const emulator = new SlackEmulator(localWorkspace());
+// The bot's ops endpoint (health, metrics, the Alertmanager webhook) and the token the webhook wants:
+// the browser workspace fires its sample alert there.
+const opsPort = await freePort();
+const alertToken = randomBytes(24).toString('hex');
+const workspace = new WorkspaceServer(emulator, {
+  alertWebhook: { url: `http://127.0.0.1:${opsPort}/webhooks/alertmanager`, token: alertToken },
+});
 let bot: ChildProcess | null = null;
 
 let stopping = false;
@@ -22,6 +31,7 @@ const shutdown = async (code: number) => {
     bot.kill('SIGTERM');
     await once(bot, 'exit');
   }
+  await workspace.stop();
   await emulator.stop();
   await stack.stop();
   process.exit(code);
@@ -42,6 +52,8 @@ try {
       SLACK_API_URL: emulator.apiUrl,
       HOST: '127.0.0.1',
       N3R_HTTP_HOST: '127.0.0.1',
+      N3R_HTTP_PORT: String(opsPort),
+      N3R_ALERT_WEBHOOK_TOKEN: alertToken,
       REDIS_URL: stack.redisUrl,
       N3R_REGISTRY: localRegistryPath,
       N3R_POLICY_DIR: join(projectRoot, 'build/policies'),
@@ -55,12 +67,17 @@ try {
     void shutdown(code ?? 1);
   });
   await waitUntil('bot', async () => emulator.socketConnections > 0, { timeoutMs: 60_000 });
+  await workspace.start(Number(process.env.N3R_WORKSPACE_PORT ?? 0));
 
   mkdirSync(join(projectRoot, '.n3r'), { recursive: true });
   writeFileSync(
     join(projectRoot, '.n3r/local.json'),
     JSON.stringify(
-      { emulatorUrl: emulator.url, adminKubeconfig: stack.controlPlane?.adminKubeconfig },
+      {
+        emulatorUrl: emulator.url,
+        workspaceUrl: workspace.url,
+        adminKubeconfig: stack.controlPlane?.adminKubeconfig,
+      },
       null,
       2,
     ),
@@ -70,11 +87,13 @@ try {
     .join(', ');
   process.stdout.write(`
 N3R ChatOps is running locally.
+  Workspace       ${workspace.url}   <- open this in a browser
   Slack emulator  ${emulator.url}
   Redis           ${stack.redisUrl}
   Kubernetes      ${stack.controlPlane?.server}  (admin kubeconfig: ${stack.controlPlane?.adminKubeconfig})
 
-Talk to it from another terminal, as one of: ${users}
+In the browser: pick who you are (${users}), type /n3r commands or @n3r in a channel, approve
+in #n3r-approvals, open the app's Home tab, fire a sample alert. Or from another terminal:
   npm run slack -- "/n3r help"
   npm run slack -- "/n3r ns create team-a-web --cluster pub-local-a --team team-a"
   npm run slack -- --as mallory "/n3r ns create team-a-api --cluster pub-local-a --team team-a"

@@ -71,3 +71,11 @@ ensure_debian_package() { # <command> <package>
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } >&2 \
     || fail "apt-get install $2 failed"
 }
+
+# Debian's chromium, driven headless by playwright-core in the browser workspace test.
+ensure_chromium() {
+  CHROMIUM_BIN="$(command -v chromium || true)"
+  [ -n "$CHROMIUM_BIN" ] && return 0
+  ensure_debian_package chromium chromium
+  CHROMIUM_BIN="$(command -v chromium)"
+}
