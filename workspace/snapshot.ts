@@ -18,7 +18,8 @@ export interface WorkspaceSnapshot {
   }[];
   /** Answers only this person sees, oldest first (Slack gives them no ts). */
   ephemerals: { channel: string; text: string; blocks: unknown[] }[];
-  home: unknown;
+  /** The person's App Home as the app last published it, with its id for clicks. */
+  home: { id: string; view: unknown } | null;
   /** The modal on screen (the last one of the stack), with its id for clicks and submissions. */
   modal: { id: string; hash: string; view: unknown } | null;
   /** Answers of the app Slack would have refused: shown so a developer sees them. */
@@ -63,7 +64,7 @@ export function snapshotFor(emulator: SlackEmulator, user: string, alerts: boole
     ephemerals: emulator
       .ephemeralsFor(user)
       .map((e) => ({ channel: e.channel, text: e.text, blocks: e.blocks })),
-    home: emulator.homeOf(user)?.view ?? null,
+    home: ((home) => (home ? { id: home.id, view: home.view } : null))(emulator.homeOf(user)),
     modal: ((top) => (top ? { id: top.id, hash: top.hash, view: top.view } : null))(
       emulator.openModals(user).at(-1),
     ),

@@ -42,7 +42,7 @@ describe('the browser workspace', () => {
 
   const as = async (user: string, channel: string = channels.team) => {
     await page.selectOption('#user', user);
-    await page.locator(`#user option[value="${user}"]`).waitFor({ state: 'attached' });
+    await page.locator(`body[data-me="${user}"]`).waitFor();
     await page.click(`#sidebar a[data-channel="${channel}"]`);
     await page.locator(`#sidebar a.active[data-channel="${channel}"]`).waitFor();
   };

@@ -47,6 +47,8 @@ const nameOf = (id) => {
 function render() {
   const s = view.snapshot;
   if (!s) return;
+  // Says whose snapshot is on screen: after a switch, the page shows nobody's until the new one arrives.
+  document.body.dataset.me = s.me;
   const users = $('user');
   if (users.options.length === 0) {
     for (const u of s.users) users.append(new Option(`${u.name} (${u.role})`, u.id));
@@ -216,7 +218,7 @@ function renderHome(home) {
     return;
   }
   const on = { names: nameOf, click: (actionId) => act('click', { viewId: home.id, actionId }) };
-  pane.replaceChildren(...home.blocks.map((b) => renderBlock(b, on)));
+  pane.replaceChildren(...home.view.blocks.map((b) => renderBlock(b, on)));
 }
 
 /** The modal is redrawn only when the app changes it, so what the person typed stays. */
@@ -313,8 +315,11 @@ window.addEventListener('DOMContentLoaded', () => {
   $('user').onchange = () => {
     view.user = $('user').value;
     view.modalKey = null;
+    const previous = view.snapshot;
+    view.snapshot = null;
+    delete document.body.dataset.me;
     // Each person has their own direct messages with the app.
-    if (!view.snapshot.channels.find((c) => c.id === view.channel && c.kind === 'channel'))
+    if (!previous?.channels.find((c) => c.id === view.channel && c.kind === 'channel'))
       view.channel = 'C0TEAMA';
     view.thread = null;
     notice('');
