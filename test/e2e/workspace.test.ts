@@ -150,13 +150,17 @@ describe('the browser workspace', () => {
     // Slack's client does not submit a form with a required input left empty.
     await modal.locator('select[name="cluster/value"]').selectOption('pub-local-a');
     await modal.locator('button[type="submit"]').click();
-    await modal.locator('.problem', { hasText: 'is required' }).waitFor();
+    await modal
+      .locator('[data-block-id="name"] .error', { hasText: 'Please fill out this field.' })
+      .waitFor();
+    expect(await modal.locator('select[name="cluster/value"]').inputValue()).toBe('pub-local-a');
     // The app answers response_action errors for a name its schema refuses; Slack shows it under the input.
     await modal.locator('input[name="name/value"]').fill('Not_A_Name');
     await modal.locator('select[name="team/value"]').selectOption('team-a');
     await modal.locator('button[type="submit"]').click();
-    await modal.locator('[data-block-id="name"] .error').waitFor();
+    await modal.locator('[data-block-id="name"] .error', { hasText: 'must be a DNS label' }).waitFor();
     expect(await modal.locator('input[name="name/value"]').inputValue()).toBe('Not_A_Name');
+    await page.screenshot({ path: join(artifacts, 'workspace-form.png') });
     await modal.locator('input[name="name/value"]').fill(name);
     await modal.locator('button[type="submit"]').click();
     await page.locator('#modal-layer').waitFor({ state: 'hidden' });

@@ -21,7 +21,10 @@ async function act(action, body) {
     body: JSON.stringify({ user: view.user, ...body }),
   });
   const result = await answer.json();
+  // A form shows its own problems; everything else is told in the sidebar.
+  if (action === 'submit') return result;
   if (!result.ok) notice(result.error ?? 'something went wrong', true);
+  else if ($('notice').className === 'error') notice('');
   return result;
 }
 
@@ -270,14 +273,22 @@ function drawModal(modal) {
   }
   box.onsubmit = async (event) => {
     event.preventDefault();
-    const result = await act('submit', { viewId: modal.id, values: readInputs(body) });
-    problem.textContent = result.ok ? '' : (result.error ?? '');
-    if (result.response?.response_action === 'errors') {
-      // The app kept the modal open with messages on its inputs: draw them under each input.
-      const typed = readInputs(body);
-      view.modalErrors = result.response.errors;
+    const typed = readInputs(body);
+    const result = await act('submit', { viewId: modal.id, values: typed });
+    // Slack's client keeps a form with an empty required input or text of the wrong length from being sent.
+    const unfit = /^([^.\s]+)\.\S+ (is required|must be .*)$/.exec(result.error ?? '');
+    const errors = unfit
+      ? { [unfit[1]]: unfit[2] === 'is required' ? 'Please fill out this field.' : unfit[2] }
+      : result.response?.response_action === 'errors'
+        ? result.response.errors
+        : null;
+    if (errors) {
+      // The modal stays open with a message under each input, and what the person typed.
+      view.modalErrors = errors;
       drawModal(modal);
       refill($('modal-layer'), typed);
+    } else {
+      problem.textContent = result.ok ? '' : (result.error ?? '');
     }
   };
   box.append(title, body, problem, footer);

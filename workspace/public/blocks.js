@@ -35,19 +35,20 @@ const escapeHtml = (text) =>
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
 
-/** A `<…>` reference of Slack's mrkdwn: a user, channel or special mention, or a link. */
+/** A `<…>` reference of Slack's mrkdwn: a user, channel or special mention, or a link; else the text itself. */
 function reference(ref, names) {
   const [target, label] = ref.split('|');
   if (target.startsWith('@')) return `<span class="mention">@${escapeHtml(names(target.slice(1)))}</span>`;
   if (target.startsWith('#')) return `<span class="mention">#${escapeHtml(label ?? target.slice(1))}</span>`;
   if (target.startsWith('!')) return `<span class="mention">@${escapeHtml(target.slice(1))}</span>`;
-  return `<a href="${escapeHtml(target)}" target="_blank" rel="noreferrer">${escapeHtml(label ?? target)}</a>`;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target))
+    return `<a href="${escapeHtml(target)}" target="_blank" rel="noreferrer">${escapeHtml(label ?? target)}</a>`;
+  return escapeHtml(`<${ref}>`);
 }
 
-/** Inline mrkdwn between references: code, bold, italic, strike, emoji, line breaks. */
+/** Inline mrkdwn between code and references: bold, italic, strike, emoji, line breaks. */
 function inline(text) {
   return escapeHtml(text)
-    .replace(/`([^`\n]+)`/g, '<code>$1</code>')
     .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, '$1<b>$2</b>')
     .replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,:;!?])/g, '$1<i>$2</i>')
     .replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,:;!?])/g, '$1<s>$2</s>')
@@ -55,13 +56,18 @@ function inline(text) {
     .replace(/\n/g, '<br>');
 }
 
-/** Slack's mrkdwn (docs.slack.dev "Formatting text"); Slack sends &, < and > escaped, so a `<` opens a reference. */
+/**
+ * Slack's mrkdwn (docs.slack.dev "Formatting text"). Code is shown as written; Slack sends &, < and >
+ * escaped elsewhere, so a `<` there opens a reference.
+ */
 export function mrkdwn(text, names) {
   const parts = [];
   let last = 0;
-  for (const match of text.matchAll(/```([\s\S]*?)```|<([^<>]+)>/g)) {
+  for (const match of text.matchAll(/```([\s\S]*?)```|`([^`\n]+)`|<([^<>\n]+)>/g)) {
     parts.push(inline(text.slice(last, match.index)));
-    parts.push(match[1] === undefined ? reference(match[2], names) : `<pre>${escapeHtml(match[1])}</pre>`);
+    if (match[1] !== undefined) parts.push(`<pre>${escapeHtml(match[1])}</pre>`);
+    else if (match[2] !== undefined) parts.push(`<code>${escapeHtml(match[2])}</code>`);
+    else parts.push(reference(match[3], names));
     last = match.index + match[0].length;
   }
   parts.push(inline(text.slice(last)));
