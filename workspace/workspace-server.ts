@@ -124,6 +124,8 @@ export class WorkspaceServer {
     if (req.method === 'GET' && url.pathname === '/events') return this.openStream(url, req, res);
     if (req.method === 'POST' && url.pathname.startsWith('/act/')) {
       const raw = await readBody(req);
+      if (raw === null)
+        return json(res, { status: 413, body: { ok: false, error: 'the body is over 64 KiB' } });
       let body: unknown;
       try {
         body = JSON.parse(raw);
@@ -269,12 +271,13 @@ function delivered(status: number): Answer {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The body, or null when it is over 64 KiB: nothing a person does in the page comes near that. */
+async function readBody(req: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > 64 * 1024) throw new Error('request body too large');
+    if (size > 64 * 1024) return null;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

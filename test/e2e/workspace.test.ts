@@ -59,7 +59,7 @@ describe('the browser workspace', () => {
     return page.locator('#notice').textContent();
   };
 
-  it('creates a namespace that needs two approvals: requested by alice, approved by bob and dave', async () => {
+  it('creates a namespace that needs two approvals: asked by alice, refused to mallory and carol, approved by bob and dave', async () => {
     const name = `team-a-big-${uniqueSuffix()}`;
     await as(people.requester);
     await type(`/n3r ns create ${name} --cluster ded-local-a --team team-a --cpu 32`);
@@ -125,6 +125,15 @@ describe('the browser workspace', () => {
     });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ ok: false, error: `no message 1.000001 in ${channels.team}` });
+    const incomplete = await fetch(`${workspace.url}/act/send`, {
+      method: 'POST',
+      body: JSON.stringify({ user: people.requester, text: '/n3r help' }),
+    });
+    expect(incomplete.status).toBe(400);
+    expect(((await incomplete.json()) as { error: string }).error).toMatch(/^channel: /);
+    const stranger = await fetch(`${workspace.url}/events?user=UNOBODY`);
+    expect(stranger.status).toBe(400);
+    expect(await stranger.json()).toEqual({ ok: false, error: "unknown user 'UNOBODY'" });
     expect(h.emulator.deliveries.length).toBe(before);
   });
 
@@ -196,10 +205,9 @@ describe('the browser workspace', () => {
       );
     } else {
       expect(said).toMatch(/The bot took the alert \(HTTP 2\d\d\)/);
-      await page
-        .locator('article.message', { hasText: 'KubePodCrashLooping' })
-        .first()
-        .waitFor({ timeout: 15_000 });
+      // The sample names team-a, whose on-call channel in the local registry is #team-a.
+      await as(people.teammate, channels.team);
+      await message('KubePodCrashLooping').first().waitFor({ timeout: 15_000 });
     }
   });
 });
