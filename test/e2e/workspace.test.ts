@@ -182,6 +182,7 @@ describe('the browser workspace', () => {
     await as(people.requester, h.emulator.dmChannel(people.requester));
     await page.click('#tabs button[data-tab="home"]');
     await page.locator('#home .bk-header', { hasText: 'Your recent requests' }).waitFor();
+    await page.screenshot({ path: join(artifacts, 'workspace-home.png') });
     await page.locator('#home [data-action-id^="n3r_open_form_"]').first().click();
     await page.locator('#modal-layer .modal .modal-title').waitFor();
     await page.locator('#modal-layer .modal button', { hasText: 'Cancel' }).click();

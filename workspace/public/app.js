@@ -148,7 +148,7 @@ function reactionsNode(m) {
     const reaction = shown.get(name);
     const add = document.createElement('button');
     add.type = 'button';
-    add.className = 'reaction';
+    add.className = reaction ? 'reaction' : 'reaction add';
     add.dataset.reaction = name;
     add.title = reaction ? reaction.users.map(nameOf).join(', ') : `React with :${name}:`;
     add.textContent = reaction ? `${emojiOf(name)} ${reaction.count}` : `+${emojiOf(name)}`;
