@@ -14,14 +14,9 @@ import { projectRoot, startLocalStack } from './local-stack/stack.js';
 
 const stack = await startLocalStack();
 const emulator = new SlackEmulator(localWorkspace());
-// The bot's ops endpoint (health, metrics, the Alertmanager webhook) and the token the webhook wants:
-// the browser workspace fires its sample alert there.
-const opsPort = await freePort();
-const alertToken = randomBytes(24).toString('hex');
-const workspace = new WorkspaceServer(emulator, {
-  alertWebhook: { url: `http://127.0.0.1:${opsPort}/webhooks/alertmanager`, token: alertToken },
-});
 let bot: ChildProcess | null = null;
+
+let workspace: WorkspaceServer | null = null;
 
 let stopping = false;
 const shutdown = async (code: number) => {
@@ -31,7 +26,7 @@ const shutdown = async (code: number) => {
     bot.kill('SIGTERM');
     await once(bot, 'exit');
   }
-  await workspace.stop();
+  await workspace?.stop();
   await emulator.stop();
   await stack.stop();
   process.exit(code);
@@ -39,8 +34,17 @@ const shutdown = async (code: number) => {
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
+// The bot's own HTTP endpoint gets a known port, so Alertmanager's webhook can point at it.
+const opsPort = await freePort();
+const alertWebhookToken = randomBytes(24).toString('hex');
+
 try {
   await emulator.start();
+  // The browser workspace, drawn from the emulator; its sample alert goes to the bot's webhook.
+  workspace = new WorkspaceServer(emulator, {
+    alertWebhook: { url: `http://127.0.0.1:${opsPort}/webhooks/alertmanager`, token: alertWebhookToken },
+  });
+  const workspaceUrl = await workspace.start(Number(process.env.N3R_WORKSPACE_PORT ?? 0));
   bot = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
     env: {
       ...process.env,
@@ -53,7 +57,7 @@ try {
       HOST: '127.0.0.1',
       N3R_HTTP_HOST: '127.0.0.1',
       N3R_HTTP_PORT: String(opsPort),
-      N3R_ALERT_WEBHOOK_TOKEN: alertToken,
+      N3R_ALERT_WEBHOOK_TOKEN: alertWebhookToken,
       REDIS_URL: stack.redisUrl,
       N3R_REGISTRY: localRegistryPath,
       N3R_POLICY_DIR: join(projectRoot, 'build/policies'),
@@ -67,7 +71,6 @@ try {
     void shutdown(code ?? 1);
   });
   await waitUntil('bot', async () => emulator.socketConnections > 0, { timeoutMs: 60_000 });
-  await workspace.start(Number(process.env.N3R_WORKSPACE_PORT ?? 0));
 
   mkdirSync(join(projectRoot, '.n3r'), { recursive: true });
   writeFileSync(
@@ -75,8 +78,8 @@ try {
     JSON.stringify(
       {
         emulatorUrl: emulator.url,
-        workspaceUrl: workspace.url,
         adminKubeconfig: stack.controlPlane?.adminKubeconfig,
+        workspaceUrl,
       },
       null,
       2,
@@ -87,7 +90,7 @@ try {
     .join(', ');
   process.stdout.write(`
 N3R ChatOps is running locally.
-  Workspace       ${workspace.url}   <- open this in a browser
+  Workspace       ${workspaceUrl}   <- open this in a browser
   Slack emulator  ${emulator.url}
   Redis           ${stack.redisUrl}
   Kubernetes      ${stack.controlPlane?.server}  (admin kubeconfig: ${stack.controlPlane?.adminKubeconfig})
