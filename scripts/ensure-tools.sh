@@ -7,13 +7,13 @@ source "$(dirname "$0")/lib/common.sh"
 source "$N3R_ROOT/scripts/lib/tools.sh"
 
 setup() {
+  if [ "${1:-}" = chromium ]; then ensure_chromium; fi
   ensure_debian_package redis-server redis-server
   ensure_debian_package openssl openssl
   ensure_opa
   ensure_etcd
   ensure_kwok
   ensure_kube
-  if [ "${1:-}" = chromium ]; then ensure_chromium; fi
 }
 with_cache_lock setup "$@"
 
