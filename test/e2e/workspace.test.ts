@@ -210,5 +210,6 @@ describe('the browser workspace', () => {
       await as(people.teammate, channels.team);
       await message('KubePodCrashLooping').first().waitFor({ timeout: 15_000 });
     }
+    await page.screenshot({ path: join(artifacts, 'workspace-alert.png') });
   });
 });
