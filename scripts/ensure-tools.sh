@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Makes sure every binary the local services need exists, building or installing what is missing,
-# then prints their locations as KEY=VALUE lines (progress goes to stderr).
+# then prints their locations as KEY=VALUE lines (progress goes to stderr). `ensure-tools.sh chromium` also
+# installs the browser the workspace test drives (N3R_CHROMIUM).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$N3R_ROOT/scripts/lib/tools.sh"
 
 setup() {
+  if [ "${1:-}" = chromium ]; then ensure_chromium; fi
   ensure_debian_package redis-server redis-server
   ensure_debian_package openssl openssl
   ensure_opa
@@ -13,7 +15,7 @@ setup() {
   ensure_kwok
   ensure_kube
 }
-with_cache_lock setup
+with_cache_lock setup "$@"
 
 cat <<OUT
 N3R_REDIS_SERVER=$(command -v redis-server)
@@ -23,3 +25,4 @@ N3R_KUBE_BIN_DIR=$KUBE_BIN_DIR
 N3R_KWOK=$KWOK_BIN
 N3R_KWOK_STAGES=$KWOK_STAGES
 OUT
+if [ "${1:-}" = chromium ]; then echo "N3R_CHROMIUM=$CHROMIUM_BIN"; fi

@@ -64,6 +64,18 @@ ensure_kwok() {
   mv "$KWOK_STAGES.tmp" "$KWOK_STAGES"
 }
 
+# Debian's chromium, driven headless by playwright-core in the browser workspace test, with a colour emoji
+# font so the screenshots show Slack's emoji rather than empty boxes.
+ensure_chromium() {
+  ensure_debian_package chromium chromium
+  CHROMIUM_BIN="$(command -v chromium)"
+  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] && return 0
+  [ "$(id -u)" = 0 ] || fail "the emoji font is missing: install Debian's fonts-noto-color-emoji or run as root"
+  progress "installing Debian's fonts-noto-color-emoji"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji; } >&2 \
+    || fail "apt-get install fonts-noto-color-emoji failed"
+}
+
 ensure_debian_package() { # <command> <package>
   command -v "$1" >/dev/null && return 0
   [ "$(id -u)" = 0 ] || fail "'$1' is missing: install Debian's $2 (apt-get install $2) or run as root"

@@ -95,6 +95,7 @@ export class SlackEmulator {
   readonly #transport: AppTransport;
   readonly #webApi: SlackWebApi;
   readonly #waiters = new Set<() => void>();
+  readonly #listeners = new Set<() => void>();
 
   constructor(
     readonly workspace: EmulatedWorkspace,
@@ -210,6 +211,20 @@ export class SlackEmulator {
   /** A person runs a global shortcut. */
   async globalShortcut(args: { user: string; callbackId: string }): Promise<Delivery> {
     return this.send(globalShortcut(this.#state, args));
+  }
+
+  /**
+   * A person closes a modal with its close button: it and any view pushed above it go away. The app's
+   * views never ask for `notify_on_close`, so no `view_closed` is emulated; a view that asks is refused.
+   */
+  closeModal(args: { user: string; viewId: string }): void {
+    const view = this.views.get(args.viewId);
+    if (view?.type !== 'modal' || view.user !== args.user || !view.open)
+      throw new Error(`emulator: ${args.user} has no open modal ${args.viewId}`);
+    if (view.view.notify_on_close === true)
+      throw new Error('emulator: view_closed deliveries (notify_on_close) are not emulated');
+    this.#state.views.close(view.id);
+    this.notify();
   }
 
   /** A person opens the app's Home tab: `app_home_opened`. */
@@ -336,9 +351,16 @@ export class SlackEmulator {
     return this.#transport.send(outgoing);
   }
 
+  /** Calls `listener` after every change and every call the app makes; returns how to stop listening. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   private notify(): void {
     for (const wake of this.#waiters) wake();
     this.#waiters.clear();
+    for (const listener of this.#listeners) listener();
   }
 
   // ---------------------------------------------------------------- HTTP
