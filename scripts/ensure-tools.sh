@@ -12,6 +12,7 @@ setup() {
   ensure_etcd
   ensure_kwok
   ensure_kube
+  ensure_alertmanager
 }
 with_cache_lock setup
 
@@ -22,4 +23,5 @@ N3R_ETCD=$ETCD_BIN
 N3R_KUBE_BIN_DIR=$KUBE_BIN_DIR
 N3R_KWOK=$KWOK_BIN
 N3R_KWOK_STAGES=$KWOK_STAGES
+N3R_ALERTMANAGER=$ALERTMANAGER_BIN
 OUT

@@ -71,3 +71,16 @@ ensure_debian_package() { # <command> <package>
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } >&2 \
     || fail "apt-get install $2 failed"
 }
+
+# Alertmanager from Debian (0.25): the Go module's newer releases embed a UI build that their module zip
+# lacks (see ../shared/notes/observability-backends.md §1). Its API and webhook format are what we use.
+ensure_alertmanager() {
+  ALERTMANAGER_BIN=/usr/bin/prometheus-alertmanager
+  [ -x "$ALERTMANAGER_BIN" ] && return 0
+  [ "$(id -u)" = 0 ] || fail "Alertmanager is missing: install Debian's prometheus-alertmanager or run as root"
+  progress "installing Debian's prometheus-alertmanager"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-alertmanager; } >&2 \
+    || fail "apt-get install prometheus-alertmanager failed"
+  # Where policy-rc.d allows it, the package starts its own daemon on all interfaces: stop that one.
+  invoke-rc.d prometheus-alertmanager stop >/dev/null 2>&1 || true
+}

@@ -11,6 +11,7 @@ export interface ToolPaths {
   kubeBinDir: string;
   kwok: string;
   kwokStages: string;
+  alertmanager: string;
 }
 
 /** Runs scripts/ensure-tools.sh (builds what is missing, instant when warm) and reads the paths it prints. */
@@ -36,5 +37,6 @@ export async function ensureTools(root: string): Promise<ToolPaths> {
     kubeBinDir: get('N3R_KUBE_BIN_DIR'),
     kwok: get('N3R_KWOK'),
     kwokStages: get('N3R_KWOK_STAGES'),
+    alertmanager: get('N3R_ALERTMANAGER'),
   };
 }

@@ -13,7 +13,7 @@ export class SlackNotifier implements Notifier {
   ) {}
 
   async postCard(record: RequestRecord): Promise<MessageRef> {
-    return this.post(record.channel, requestCard(record));
+    return this.post(record.channel, requestCard(record), record.threadTs);
   }
 
   async updateCard(record: RequestRecord): Promise<void> {
@@ -32,7 +32,11 @@ export class SlackNotifier implements Notifier {
   async replyInThread(record: RequestRecord, text: string): Promise<void> {
     await this.client.chat.postMessage({
       channel: record.card?.channel ?? record.channel,
-      ...(record.card ? { thread_ts: record.card.ts } : {}),
+      ...(record.threadTs
+        ? { thread_ts: record.threadTs }
+        : record.card
+          ? { thread_ts: record.card.ts }
+          : {}),
       text,
     });
   }
@@ -50,8 +54,16 @@ export class SlackNotifier implements Notifier {
     });
   }
 
-  private async post(channel: string, message: ReturnType<typeof requestCard>): Promise<MessageRef> {
-    const posted = await this.client.chat.postMessage({ channel, ...message });
+  private async post(
+    channel: string,
+    message: ReturnType<typeof requestCard>,
+    threadTs?: string,
+  ): Promise<MessageRef> {
+    const posted = await this.client.chat.postMessage({
+      channel,
+      ...message,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
     if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel or ts');
     return { channel: posted.channel, ts: posted.ts };
   }

@@ -75,6 +75,8 @@ export interface RequestRecord {
   state: RequestState;
   /** Where the request was made; the card goes there. */
   channel: string;
+  /** When the request was made in a thread (an alert thread): the card and its replies go there. */
+  threadTs?: string;
   card: MessageRef | null;
   /** The approval prompt in the approvers' channel, when approval was asked. */
   prompt: MessageRef | null;

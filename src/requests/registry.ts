@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { aclOpen } from './acl-open.js';
+import { alertSilence } from './alert-silence.js';
 import { appDeploy } from './app-deploy.js';
 import type { BaseParams, RequestKind } from './define.js';
 import { elasticsearchProvision } from './elasticsearch-provision.js';
@@ -11,6 +12,7 @@ export const requestKinds = {
   [aclOpen.id]: aclOpen,
   [appDeploy.id]: appDeploy,
   [elasticsearchProvision.id]: elasticsearchProvision,
+  [alertSilence.id]: alertSilence,
 } as const;
 
 export type KindId = keyof typeof requestKinds;

@@ -15,6 +15,7 @@ export interface StackInfo {
   policyDir: string;
   opa: string;
   redisServer: string;
+  alertmanager: string;
 }
 
 declare module 'vitest' {
@@ -43,6 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     policyDir,
     opa: stack.tools.opa,
     redisServer: stack.tools.redisServer,
+    alertmanager: stack.tools.alertmanager,
   });
   return () => stack.stop();
 }
