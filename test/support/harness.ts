@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger.js';
 import { type RunningN3r, startN3r } from '../../src/start-n3r.js';
 import { localRegistryPath } from './local-paths.js';
 import { localWorkspace } from './local-workspace.js';
-import { SlackEmulator } from './slack-emulator.js';
+import { SlackEmulator, type SlackEmulatorOptions } from './slack-emulator.js';
 
 export interface Harness {
   emulator: SlackEmulator;
@@ -36,11 +36,16 @@ export function uniqueSuffix(): string {
 
 /** The Slack emulator and the bot + worker in this process, on the shared stack, with their own prefix. */
 export async function startHarness(
-  options: { mode?: 'http' | 'socket'; role?: 'all' | 'bot'; env?: Record<string, string> } = {},
+  options: {
+    mode?: 'http' | 'socket';
+    role?: 'all' | 'bot';
+    env?: Record<string, string>;
+    emulator?: SlackEmulatorOptions;
+  } = {},
 ): Promise<Harness> {
   const mode = options.mode ?? 'http';
   const stack = inject('stack');
-  const emulator = new SlackEmulator(localWorkspace());
+  const emulator = new SlackEmulator(localWorkspace(), options.emulator);
   await emulator.start();
   const prefix = `t-${uniqueSuffix()}`;
   const env = {

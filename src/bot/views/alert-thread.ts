@@ -138,23 +138,30 @@ export function alertDigest(
   let budget = messageBudget - 200;
   for (const { group, changes } of items) {
     if (blocks.length >= 48 || budget < 200) break;
-    const head = `${icon(group)} *${escapeMrkdwn(groupTitle(group))}*`;
     const entries = [
       ...changes.newlyFiring.map((a) => ({ a, line: `• firing: ${escapeMrkdwn(alertLine(group, a))}` })),
       ...changes.resolved.map((a) => ({ a, line: `• resolved: ${escapeMrkdwn(alertLine(group, a))}` })),
     ];
-    let body = head;
+    // A big group may take several sections; each holds whole lines only.
+    let body = `${icon(group)} *${escapeMrkdwn(groupTitle(group))}*`;
     const told: GroupAlert[] = [];
     for (const { a, line } of entries) {
-      if (body.length + line.length + 1 > Math.min(sectionMax, budget)) break;
-      body = `${body}\n${line}`;
+      const piece = line.slice(0, sectionMax - 1);
+      if (piece.length + 1 > budget) break;
+      if (body.length + piece.length + 1 > sectionMax) {
+        if (blocks.length >= 47) break;
+        blocks.push(section(body));
+        textLines.push(body.replaceAll('*', ''));
+        body = '';
+      }
+      body = body ? `${body}\n${piece}` : piece;
+      budget -= piece.length + 1;
       told.push(a);
     }
-    if (told.length === 0) continue;
-    budget -= body.length;
+    if (told.length === 0) break;
     blocks.push(section(body));
-    named.set(group.id, told);
     textLines.push(body.replaceAll('*', ''));
+    named.set(group.id, told);
   }
   blocks.push(
     context('Each group keeps its own thread; threads are brought up to date when the channel catches up.'),
