@@ -1,13 +1,14 @@
 // Runs the product locally (see start.sh): the stack, the Slack emulator, and `src/main.ts` as a child
 // process configured exactly as a deployment would be, through its environment.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localRegistryPath } from '../test/support/local-paths.js';
 import { localWorkspace } from '../test/support/local-workspace.js';
 import { SlackEmulator } from '../test/support/slack-emulator.js';
-import { waitUntil } from './local-stack/processes.js';
+import { freePort, waitUntil } from './local-stack/processes.js';
 import { projectRoot, startLocalStack } from './local-stack/stack.js';
 
 const stack = await startLocalStack();
@@ -29,6 +30,10 @@ const shutdown = async (code: number) => {
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
+// The bot's own HTTP endpoint gets a known port, so Alertmanager's webhook can point at it.
+const opsPort = await freePort();
+const alertWebhookToken = randomBytes(24).toString('hex');
+
 try {
   await emulator.start();
   bot = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
@@ -42,6 +47,8 @@ try {
       SLACK_API_URL: emulator.apiUrl,
       HOST: '127.0.0.1',
       N3R_HTTP_HOST: '127.0.0.1',
+      N3R_HTTP_PORT: String(opsPort),
+      N3R_ALERT_WEBHOOK_TOKEN: alertWebhookToken,
       REDIS_URL: stack.redisUrl,
       N3R_REGISTRY: localRegistryPath,
       N3R_POLICY_DIR: join(projectRoot, 'build/policies'),
@@ -55,12 +62,20 @@ try {
     void shutdown(code ?? 1);
   });
   await waitUntil('bot', async () => emulator.socketConnections > 0, { timeoutMs: 60_000 });
+  await stack.alertmanager?.configure({
+    webhookUrl: `http://127.0.0.1:${opsPort}/webhooks/alertmanager`,
+    bearerToken: alertWebhookToken,
+  });
 
   mkdirSync(join(projectRoot, '.n3r'), { recursive: true });
   writeFileSync(
     join(projectRoot, '.n3r/local.json'),
     JSON.stringify(
-      { emulatorUrl: emulator.url, adminKubeconfig: stack.controlPlane?.adminKubeconfig },
+      {
+        emulatorUrl: emulator.url,
+        adminKubeconfig: stack.controlPlane?.adminKubeconfig,
+        alertmanagerUrl: stack.alertmanager?.url,
+      },
       null,
       2,
     ),
@@ -73,6 +88,7 @@ N3R ChatOps is running locally.
   Slack emulator  ${emulator.url}
   Redis           ${stack.redisUrl}
   Kubernetes      ${stack.controlPlane?.server}  (admin kubeconfig: ${stack.controlPlane?.adminKubeconfig})
+  Alertmanager    ${stack.alertmanager?.url}  (its webhook goes to the bot; fire alerts with POST /api/v2/alerts)
 
 Talk to it from another terminal, as one of: ${users}
   npm run slack -- "/n3r help"

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type RunningAlertmanager, startAlertmanager } from './alertmanager.js';
 import { type ControlPlane, startControlPlane } from './control-plane.js';
 import { ProcessGroup } from './processes.js';
 import { startRedis } from './redis.js';
@@ -12,6 +13,8 @@ export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../
 export interface LocalStack {
   redisUrl: string;
   controlPlane: ControlPlane | null;
+  /** A real Alertmanager; its webhook points nowhere until `configure` names the bot's. */
+  alertmanager: RunningAlertmanager | null;
   tools: ToolPaths;
   stateDir: string;
   pids: Record<string, number | undefined>;
@@ -23,7 +26,13 @@ export interface LocalStack {
  * `stop()` ends exactly the processes it started, by PID, and removes the state.
  */
 export async function startLocalStack(
-  options: { controlPlane?: boolean; progress?: (line: string) => void; keepState?: boolean } = {},
+  options: {
+    controlPlane?: boolean;
+    /** @defaultValue true */
+    alertmanager?: boolean;
+    progress?: (line: string) => void;
+    keepState?: boolean;
+  } = {},
 ): Promise<LocalStack> {
   const progress = options.progress ?? ((line: string) => process.stderr.write(`[n3r] ${line}\n`));
   const started = Date.now();
@@ -53,8 +62,11 @@ export async function startLocalStack(
             rbacDir: join(projectRoot, 'deploy/rbac'),
             progress,
           });
+    const alertmanager =
+      options.alertmanager === false ? null : await startAlertmanager(group, tools.alertmanager, stateDir);
+    if (alertmanager) progress(`alertmanager ready at ${alertmanager.url}`);
     progress(`local stack up in ${((Date.now() - started) / 1000).toFixed(1)}s (state in ${stateDir})`);
-    return { redisUrl, controlPlane, tools, stateDir, pids: group.pids(), stop };
+    return { redisUrl, controlPlane, alertmanager, tools, stateDir, pids: group.pids(), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -57,6 +57,7 @@ export class AlertSender {
   async stop(): Promise<void> {
     this.#stopping.abort();
     await Promise.all(this.#loops);
+    await Promise.all(this.channels.map((c) => this.store.releaseSenderLease(c, this.#holder)));
   }
 
   private async loop(channel: string): Promise<void> {

@@ -51,7 +51,8 @@ export function alertmanagerWebhookRoute(deps: AlertWebhookDeps): HttpRoute {
       const route = known?.group.route ?? (await deps.route(payload));
       const at = now();
       const stored = await deps.store.change(id, (group) => mergeNotification(group, payload, route, at));
-      if (stored) await deps.store.markPending(stored.group.route.channel, id, at.getTime());
+      // Queued even when unchanged: a retry after a failure between storing and queueing must not be lost.
+      await deps.store.markPending((stored ?? known)?.group.route.channel ?? route.channel, id, at.getTime());
       deps.log.debug(
         { groupId: id, status: payload.status, alerts: payload.alerts.length, changed: stored !== null },
         'alert notification stored',

@@ -135,6 +135,16 @@ export class RedisAlertStore {
     return held === 1;
   }
 
+  /** Gives the lease up (on shutdown), so another process takes the channel over at once. */
+  async releaseSenderLease(channel: string, holder: string): Promise<void> {
+    await this.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+      1,
+      `${this.prefix}:alert-sender:${channel}`,
+      holder,
+    );
+  }
+
   /**
    * The channel's send slot: 0 when the caller may send now (the slot is then taken for `intervalMs`), else
    * how many ms to wait. Kept in Redis so the pace holds across processes and lease hand-overs.
