@@ -20,6 +20,8 @@ export interface AlertSenderOptions {
   intervalMs: number;
   /** Waiting groups in a channel beyond which their changes go out as digests. @defaultValue 5 */
   digestAfter: number;
+  /** Pause between two parent redraws (chat.update is Tier 3: 50 a minute per workspace). @defaultValue 1200 */
+  updateIntervalMs?: number;
   /** How often an idle channel is looked at. @defaultValue 200 */
   idlePollMs?: number;
   now?: () => Date;
@@ -146,15 +148,15 @@ export class AlertSender {
 
   private async redraw(group: AlertGroup, thread: MessageRef): Promise<void> {
     const { message } = alertParent(group, this.#now());
-    await this.waitForSlot(thread.channel);
+    await this.waitForSlot('workspace:chat.update', this.options.updateIntervalMs ?? 1_200);
     await this.client.chat.update({ channel: thread.channel, ts: thread.ts, ...message });
     await this.store.change(group.id, (g) => (g ? { ...g, drawn: Math.max(g.drawn, group.revision) } : null));
   }
 
   /** Waits for the channel's send slot and takes it: the pace holds across processes and hand-overs. */
-  private async waitForSlot(channel: string): Promise<void> {
+  private async waitForSlot(channel: string, intervalMs = this.options.intervalMs): Promise<void> {
     for (;;) {
-      const wait = await this.store.takeSendSlot(channel, this.options.intervalMs);
+      const wait = await this.store.takeSendSlot(channel, intervalMs);
       if (wait === 0) return;
       await sleep(wait);
     }

@@ -10,7 +10,32 @@ export interface WebApiOptions {
   botScopes?: string[];
   /** chat.postMessage per channel; `false` turns the limit off. */
   rateLimit?: RateLimit | false;
+  /**
+   * Slack's per-method tiers, counted per workspace (chat.update is Tier 3: 50 a minute; see
+   * `methodTiers`), each a bucket of a minute's calls refilled evenly. Off unless asked: suites that make
+   * hundreds of requests a minute would spend most of their time waiting out Retry-After. @defaultValue false
+   */
+  methodLimits?: boolean;
 }
+
+/**
+ * Calls a minute per method, from Slack's tiers (docs.slack.dev/apis/web-api/rate-limits; tiers per
+ * method as the Java SDK's MethodsRateLimits lists them): Tier 2 20, Tier 3 50, Tier 4 100.
+ */
+export const methodTiers: Record<string, number> = {
+  'chat.update': 50,
+  'chat.postEphemeral': 100,
+  'chat.delete': 50,
+  'reactions.add': 50,
+  'views.open': 100,
+  'views.update': 100,
+  'views.push': 100,
+  'views.publish': 100,
+  'users.info': 100,
+  'usergroups.users.list': 20,
+  'conversations.history': 50,
+  'conversations.replies': 50,
+};
 
 export interface WebApiAnswer {
   status: number;
@@ -63,6 +88,7 @@ function jsonArg(value: unknown): unknown {
 export class SlackWebApi {
   readonly #specs: Map<string, MethodSpec>;
   readonly #postLimit: TokenBuckets | null;
+  readonly #methodLimits: Map<string, TokenBuckets> | null;
   readonly #handlers: Record<string, Handler>;
 
   constructor(
@@ -75,6 +101,14 @@ export class SlackWebApi {
     this.#specs = loadMethodSpecs(specPath);
     const limit = options.rateLimit ?? defaultPostMessageLimit;
     this.#postLimit = limit === false ? null : new TokenBuckets(limit, state.clock);
+    this.#methodLimits = options.methodLimits
+      ? new Map(
+          Object.entries(methodTiers).map(([method, perMinute]) => [
+            method,
+            new TokenBuckets({ perSecond: perMinute / 60, burst: perMinute }, state.clock),
+          ]),
+        )
+      : null;
     this.#handlers = { ...this.messageMethods(), ...this.viewMethods(), ...this.directoryMethods() };
     this.#handlers['apps.connections.open'] = () => openConnection() as Json;
   }
@@ -99,8 +133,14 @@ export class SlackWebApi {
         headers,
       );
     }
-    if (method === 'chat.postMessage' && this.#postLimit) {
-      const taken = this.#postLimit.take(String(args.channel));
+    const tier = this.#methodLimits?.get(method);
+    const taken =
+      method === 'chat.postMessage' && this.#postLimit
+        ? this.#postLimit.take(String(args.channel))
+        : tier
+          ? tier.take('workspace')
+          : null;
+    if (taken) {
       if (!taken.ok) {
         return {
           status: 429,
