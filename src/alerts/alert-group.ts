@@ -100,6 +100,7 @@ export function mergeNotification(
   };
   const alerts = { ...base.alerts };
   let changed = group === null;
+  let shown = group === null;
   for (const alert of payload.alerts) {
     const known = alerts[alert.fingerprint];
     // A late firing notice of an alert already seen resolved (same start) is stale; a re-fire starts anew.
@@ -108,6 +109,8 @@ export function mergeNotification(
       alert.status === 'firing' &&
       Date.parse(alert.startsAt) <= Date.parse(known.startsAt);
     if (stale || (known && known.status === alert.status && known.endsAt === alert.endsAt)) continue;
+    // A firing alert's endsAt moves forward at every re-send: kept, but nothing to redraw.
+    if (!known || known.status !== alert.status) shown = true;
     alerts[alert.fingerprint] = { ...alert };
     changed = true;
   }
@@ -122,7 +125,7 @@ export function mergeNotification(
     commonAnnotations: payload.commonAnnotations,
     truncatedAlerts: payload.truncatedAlerts,
     alerts,
-    revision: base.revision + 1,
+    revision: shown || status !== base.status ? base.revision + 1 : base.revision,
     updatedAt: at,
   };
 }

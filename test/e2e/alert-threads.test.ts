@@ -160,7 +160,7 @@ describe('on-call alert threads', () => {
     await am.post(alerts(name, labels, ['pod-1']));
     const thread = await parent(channels.team, name);
 
-    const silenceAs = async (user: string, duration: string, comment: string) => {
+    const openSilenceForm = async (user: string) => {
       const before = h.emulator.openModals(user).length;
       await h.emulator.clickButton({
         user,
@@ -168,19 +168,20 @@ describe('on-call alert threads', () => {
         ts: thread.ts,
         actionId: 'n3r_alert_silence',
       });
-      const modal = await h.emulator.waitFor('the silence modal', () =>
+      return h.emulator.waitFor('the silence modal', () =>
         h.emulator.openModals(user).length > before ? h.emulator.openModals(user).at(-1) : undefined,
       );
-      return h.emulator.submitView({
+    };
+    const submit = (user: string, viewId: string, duration: string, comment: string) =>
+      h.emulator.submitView({
         user,
-        viewId: modal.id,
+        viewId,
         values: { duration: { value: duration }, comment: { value: comment } },
       });
-    };
     const ours = async () => (await am.silences()).filter((s) => s.matchers.some((m) => m.value === name));
 
     // Someone outside team-a's on-call group is refused by the policy; nothing reaches Alertmanager.
-    await silenceAs(people.outsider, '1h', 'not my team');
+    await submit(people.outsider, (await openSilenceForm(people.outsider)).id, '1h', 'not my team');
     const refusal = await h.emulator.waitFor('the refusal', () =>
       h.emulator.ephemeralsFor(people.outsider).find((e) => e.text.includes('[silence.oncall]')),
     );
@@ -188,10 +189,10 @@ describe('on-call alert threads', () => {
     expect(await ours()).toHaveLength(0);
 
     // A bad duration is answered in the modal.
-    const bad = await silenceAs(people.teammate, 'forever', 'deploy');
+    const form = await openSilenceForm(people.teammate);
+    const bad = await submit(people.teammate, form.id, 'forever', 'deploy');
     expect(JSON.stringify(bad.response)).toContain('A duration such as');
-
-    await silenceAs(people.teammate, '1h', 'deploy in progress');
+    await submit(people.teammate, form.id, '1h', 'deploy in progress');
     const [silence] = await eventually('the silence in Alertmanager', async () => {
       const found = await ours();
       return found.length > 0 ? found : undefined;
