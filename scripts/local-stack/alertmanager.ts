@@ -22,8 +22,14 @@ export interface AlertmanagerTiming {
 
 export interface RunningAlertmanager {
   url: string;
-  /** Rewrites the configuration and has Alertmanager reload it (POST /-/reload). */
-  configure(receiver: AlertmanagerReceiver, timing?: AlertmanagerTiming): Promise<void>;
+  /**
+   * Rewrites the configuration and has Alertmanager reload it (POST /-/reload). Several receivers: each
+   * notification goes to every one (as to several bot replicas behind separate addresses).
+   */
+  configure(
+    receiver: AlertmanagerReceiver | AlertmanagerReceiver[],
+    timing?: AlertmanagerTiming,
+  ): Promise<void>;
 }
 
 /**
@@ -40,7 +46,7 @@ export async function startAlertmanager(
   const dir = join(stateDir, name);
   mkdirSync(dir, { recursive: true });
   const configFile = join(dir, 'alertmanager.yml');
-  writeFileSync(configFile, configYaml(null, {}));
+  writeFileSync(configFile, configYaml([], {}));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = group.start(name, binary, [
@@ -58,7 +64,7 @@ export async function startAlertmanager(
   return {
     url,
     configure: async (receiver, timing = {}) => {
-      writeFileSync(configFile, configYaml(receiver, timing), { mode: 0o600 });
+      writeFileSync(configFile, configYaml([receiver].flat(), timing), { mode: 0o600 });
       const reloaded = await fetch(`${url}/-/reload`, { method: 'POST' });
       if (!reloaded.ok) {
         throw new Error(`alertmanager refused its new configuration: ${(await reloaded.text()).trim()}`);
@@ -67,19 +73,21 @@ export async function startAlertmanager(
   };
 }
 
-function configYaml(receiver: AlertmanagerReceiver | null, timing: AlertmanagerTiming): string {
+function configYaml(receivers: AlertmanagerReceiver[], timing: AlertmanagerTiming): string {
   const groupBy = (timing.groupBy ?? ['alertname', 'cluster', 'namespace', 'team'])
     .map((l) => JSON.stringify(l))
     .join(', ');
-  const webhook = receiver
+  const webhook = receivers.length
     ? [
         '    webhook_configs:',
-        `      - url: ${JSON.stringify(receiver.webhookUrl)}`,
-        '        send_resolved: true',
-        '        http_config:',
-        '          authorization:',
-        '            type: Bearer',
-        `            credentials: ${JSON.stringify(receiver.bearerToken)}`,
+        ...receivers.flatMap((receiver) => [
+          `      - url: ${JSON.stringify(receiver.webhookUrl)}`,
+          '        send_resolved: true',
+          '        http_config:',
+          '          authorization:',
+          '            type: Bearer',
+          `            credentials: ${JSON.stringify(receiver.bearerToken)}`,
+        ]),
       ]
     : [];
   return [

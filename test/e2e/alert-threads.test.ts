@@ -309,6 +309,33 @@ describe('on-call alert threads', () => {
     expect(h.emulator.calls.filter((c) => JSON.stringify(c.args).includes(name))).toEqual([]);
   });
 
+  it('makes one thread when two bot replicas both receive every notification', async () => {
+    const replica = await h.startWorker({ N3R_ROLE: 'bot' });
+    await am.configure([
+      { webhookUrl: webhookUrl(h.n3r), bearerToken: token },
+      { webhookUrl: webhookUrl(replica), bearerToken: token },
+    ]);
+    try {
+      const names = Array.from({ length: 4 }, () => `Twice${uniqueSuffix()}`);
+      await am.post(names.flatMap((name) => alerts(name, { team: 'team-a' }, ['t-1', 't-2'])));
+      for (const name of names) {
+        const thread = await parent(channels.team, name);
+        await h.emulator.waitFor('both alerts on it', () => latest(thread).text.includes('FIRING: 2 alerts'));
+      }
+      await am.resolve(names.flatMap((name) => alerts(name, { team: 'team-a' }, ['t-1', 't-2'])));
+      for (const name of names) {
+        const thread = await parent(channels.team, name);
+        await h.emulator.waitFor('all resolved', () =>
+          replies(thread).find((r) => r.text.includes('All alerts resolved')),
+        );
+        expect(parentsOf(channels.team, name)).toHaveLength(1);
+        expect(replies(thread).filter((r) => r.text.includes('All alerts resolved'))).toHaveLength(1);
+      }
+    } finally {
+      await am.configure({ webhookUrl: webhookUrl(h.n3r), bearerToken: token });
+    }
+  });
+
   it('neither duplicates a thread nor loses it when the bot restarts', async () => {
     const name = `Restart${uniqueSuffix()}`;
     await am.post(alerts(name, { team: 'team-a' }, ['r-1']));

@@ -20,7 +20,10 @@ export interface PostableAlert {
 
 export interface TestAlertmanager {
   url: string;
-  configure(receiver: AlertmanagerReceiver, timing?: AlertmanagerTiming): Promise<void>;
+  configure(
+    receiver: AlertmanagerReceiver | AlertmanagerReceiver[],
+    timing?: AlertmanagerTiming,
+  ): Promise<void>;
   /** Fires (or, with `endsAt` in the past, resolves) alerts through Alertmanager's own API. */
   post(alerts: PostableAlert[]): Promise<void>;
   /** Resolves alerts: the same labels with `endsAt` now. */
