@@ -37,7 +37,11 @@ export async function startN3r(
 ): Promise<RunningN3r> {
   const redis = connectRedis(settings.redisUrl, log);
   const stops: (() => Promise<unknown>)[] = [async () => redis.quit()];
+  let stopped = false;
   const stop = async () => {
+    // Idempotent: a test (or a signal handler) may stop a process that is already stopping.
+    if (stopped) return;
+    stopped = true;
     for (const s of stops.reverse())
       await s().catch((error: unknown) => log.warn({ err: error }, 'stop step failed'));
   };
