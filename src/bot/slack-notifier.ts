@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import type { Notifier } from '../core/ports.js';
-import type { MessageRef, RequestRecord } from '../core/request.js';
+import type { MessageRef, RequestRecord, ResultOutput } from '../core/request.js';
 import { approvalPrompt } from './views/approval-prompt.js';
+import { inlineOutput, outputFile } from './views/output-message.js';
 import { requestCard } from './views/request-card.js';
 
 /** The Notifier port on Slack's Web API: the request card and its thread, and the approval prompt. */
@@ -34,6 +35,37 @@ export class SlackNotifier implements Notifier {
       channel: record.card?.channel ?? record.channel,
       ...(record.card ? { thread_ts: record.card.ts } : {}),
       text,
+    });
+  }
+
+  async shareOutput(record: RequestRecord, output: ResultOutput): Promise<void> {
+    const channel = record.card?.channel ?? record.channel;
+    const thread = record.card ? { thread_ts: record.card.ts } : {};
+    const inline = inlineOutput(output);
+    if (inline) {
+      await this.client.chat.postMessage({ channel, ...thread, ...inline });
+      return;
+    }
+    // Slack's upload flow: ask for an upload URL for this many bytes, send them there, then share the file.
+    const bytes = outputFile(output);
+    const upload = await this.client.files.getUploadURLExternal({
+      filename: output.filename,
+      length: bytes.length,
+    });
+    if (!upload.upload_url || !upload.file_id)
+      throw new Error('files.getUploadURLExternal returned no upload_url or file_id');
+    const sent = await fetch(upload.upload_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!sent.ok) throw new Error(`the file upload was refused (HTTP ${sent.status})`);
+    await this.client.files.completeUploadExternal({
+      files: [{ id: upload.file_id, title: output.title }],
+      channel_id: channel,
+      ...thread,
+      initial_comment: `${output.lines.length} lines: too many for the thread, so here they are as a file.`,
     });
   }
 

@@ -3,6 +3,7 @@ import { aclOpen } from './acl-open.js';
 import { appDeploy } from './app-deploy.js';
 import type { BaseParams, RequestKind } from './define.js';
 import { elasticsearchProvision } from './elasticsearch-provision.js';
+import { logsQuery } from './logs-query.js';
 import { namespaceCreate } from './namespace-create.js';
 
 /** Every request kind, by id. Adding a kind: one file here, one executor, rules in the policies. */
@@ -11,6 +12,7 @@ export const requestKinds = {
   [aclOpen.id]: aclOpen,
   [appDeploy.id]: appDeploy,
   [elasticsearchProvision.id]: elasticsearchProvision,
+  [logsQuery.id]: logsQuery,
 } as const;
 
 export type KindId = keyof typeof requestKinds;
