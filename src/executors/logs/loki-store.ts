@@ -23,17 +23,21 @@ export class LokiStore implements LogStore {
   constructor(
     private readonly url: string,
     private readonly timeoutMs: number,
+    /** Loki's `max_entries_limit_per_query`: a larger limit is refused. @defaultValue 5000 */
+    private readonly maxEntries = 5000,
   ) {
     this.name = `Loki at ${url}`;
   }
 
   async query(query: LogQuery, signal: AbortSignal): Promise<LogResult> {
+    // One line more than asked tells whether more match, unless Loki's own cap forbids asking for it.
+    const asked = Math.min(query.limit + 1, this.maxEntries);
     const params = new URLSearchParams({
       query: logqlOf(query),
       start: nanoseconds(query.start),
       // Loki's end is exclusive, as the window is.
       end: nanoseconds(query.end),
-      limit: String(query.limit + 1),
+      limit: String(asked),
       direction: 'backward',
     });
     const text = await fetchStore({
@@ -43,7 +47,8 @@ export class LokiStore implements LogStore {
       signal,
     });
     const lines = parseStreams(this.name, text);
-    return { lines: lines.slice(0, query.limit), truncated: lines.length > query.limit };
+    const truncated = lines.length > query.limit || (asked === query.limit && lines.length === asked);
+    return { lines: lines.slice(0, query.limit), truncated };
   }
 }
 

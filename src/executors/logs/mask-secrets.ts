@@ -30,7 +30,7 @@ const patterns: { pattern: RegExp; replace: string }[] = [
   // name=value and name: value pairs whose name says secret.
   {
     pattern:
-      /\b([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth)[\w.-]*)(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&"'}]+)/gi,
+      /\b([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth)[\w.-]*)(["']?\s*[:=]\s*)(?!(?:Bearer|Basic|Token)\s)("[^"]*"|'[^']*'|[^\s,;&"'}]+)/gi,
     replace: '$1$2[masked]',
   },
 ];
