@@ -70,10 +70,9 @@ describe('the Loki store against the Loki emulator', () => {
 
   it('filters by app, pod, container and text', async () => {
     expect((await query({ app: 'worker' })).lines.map((l) => l.message)).toEqual(['job done']);
-    expect((await query({ pod: 'web-1', container: 'nginx', grep: 'GET' })).lines.map((l) => l.message)).toEqual([
-      'GET /api 500 upstream timeout',
-      'GET /health 200',
-    ]);
+    expect(
+      (await query({ pod: 'web-1', container: 'nginx', grep: 'GET' })).lines.map((l) => l.message),
+    ).toEqual(['GET /api 500 upstream timeout', 'GET /health 200']);
   });
 
   it('keeps to the time window and the limit, and says when lines were left out', async () => {
@@ -115,7 +114,7 @@ describe('the Loki store against the Loki emulator', () => {
     expect(result.lines.map((l) => l.message)).toEqual(['GET /api 500 upstream timeout']);
   });
 
-  it('turns a refused query into a final error with Loki\'s message', async () => {
+  it("turns a refused query into a final error with Loki's message", async () => {
     const error = await failure(query({ raw: '| json' }));
     expect(error.retryable).toBe(false);
     expect(error.userText).toMatch(/^the log store refused the query \(HTTP 400\): parse error at line 1/);
@@ -123,7 +122,10 @@ describe('the Loki store against the Loki emulator', () => {
 
   it('turns a metric answer into a clear refusal', async () => {
     // A matrix answer: what Loki gives for a metric query.
-    loki.failWith = { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }) };
+    loki.failWith = {
+      status: 200,
+      body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }),
+    };
     const error = await failure(query({}));
     expect(error.retryable).toBe(false);
     expect(error.userText).toMatch(/not a log query/);
@@ -150,7 +152,9 @@ describe('the Loki store against the Loki emulator', () => {
     await gone.start();
     const url = gone.url;
     await gone.stop();
-    const error = await failure(new LokiStore(url, 2_000).query({ namespace: 'a', ...window, limit: 1 }, signal));
+    const error = await failure(
+      new LokiStore(url, 2_000).query({ namespace: 'a', ...window, limit: 1 }, signal),
+    );
     expect(error.retryable).toBe(true);
     expect(error.userText).toMatch(/cannot be reached \(ECONNREFUSED\)/);
   });
@@ -170,7 +174,11 @@ describe('the Loki emulator is strict', () => {
     ['a malformed time', 'query={a="b"}&start=yesterday', 'cannot parse "yesterday" to a valid timestamp'],
     ['an empty window', 'query={a="b"}&start=2000000000&end=1000000000', 'end timestamp must not be before'],
     ['a syntax error', `query=${encodeURIComponent('{a="b"')}`, 'parse error'],
-    ['an empty-compatible selector', `query=${encodeURIComponent('{a=~".*"}')}`, 'at least one regexp or equality matcher'],
+    [
+      'an empty-compatible selector',
+      `query=${encodeURIComponent('{a=~".*"}')}`,
+      'at least one regexp or equality matcher',
+    ],
   ])('answers 400 to %s', async (_what, search, message) => {
     const response = await fetch(`${loki.url}/loki/api/v1/query_range?${search}`);
     expect(response.status).toBe(400);

@@ -5,7 +5,11 @@ import { maskSecrets } from '../../../src/executors/logs/mask-secrets.js';
 const slackBot = ['xoxb', '123456789012', '1234567890123', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');
 const slackApp = ['xapp', '1', 'A0123456789', '1234567890123', 'abcdef0123456789abcdef'].join('-');
 const awsKeyId = `AKIA${'IOSFODNN7EXAMPLE'}`;
-const jwt = ['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0', 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'].join('.');
+const jwt = [
+  'eyJhbGciOiJIUzI1NiJ9',
+  'eyJzdWIiOiIxMjM0NTY3ODkwIn0',
+  'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+].join('.');
 
 describe('maskSecrets', () => {
   it.each([
@@ -13,10 +17,25 @@ describe('maskSecrets', () => {
     ['a Slack app-level token', `socket token ${slackApp}`, slackApp, 'xapp-[masked]'],
     ['an AWS access key id', `key=${awsKeyId} region=eu`, awsKeyId, 'AKIA[masked]'],
     ['a JWT', `id_token ${jwt}`, jwt, 'eyJ[masked-jwt]'],
-    ['a bearer token', 'Authorization: Bearer abcdef0123456789abcdef', 'abcdef0123456789abcdef', 'Bearer [masked]'],
+    [
+      'a bearer token',
+      'Authorization: Bearer abcdef0123456789abcdef',
+      'abcdef0123456789abcdef',
+      'Bearer [masked]',
+    ],
     ['a password pair', 'login ok user=kim password=hunter2!', 'hunter2!', 'password=[masked]'],
-    ['a JSON secret field', '{"client_secret": "s3cr3t-value", "id": 4}', 's3cr3t-value', '"client_secret": [masked]'],
-    ['credentials in a URL', 'dial postgres://app:pa55w0rd@db:5432/app', 'pa55w0rd', 'postgres://app:[masked]@db'],
+    [
+      'a JSON secret field',
+      '{"client_secret": "s3cr3t-value", "id": 4}',
+      's3cr3t-value',
+      '"client_secret": [masked]',
+    ],
+    [
+      'credentials in a URL',
+      'dial postgres://app:pa55w0rd@db:5432/app',
+      'pa55w0rd',
+      'postgres://app:[masked]@db',
+    ],
     [
       'a private key block',
       '-----BEGIN RSA PRIVATE KEY-----MIIEowIBAAKCAQEA7 -----END RSA PRIVATE KEY----- tail',

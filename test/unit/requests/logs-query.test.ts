@@ -27,7 +27,9 @@ describe('logs.query', () => {
       limit: 100,
       raw_query: false,
     });
-    expect(Object.keys(policy).sort()).toEqual(Object.keys(policyCaseParams('logs_query.json', 'logs_query')).sort());
+    expect(Object.keys(policy).sort()).toEqual(
+      Object.keys(policyCaseParams('logs_query.json', 'logs_query')).sort(),
+    );
     expect(logsQuery.namespaceOf?.(params)).toBe('team-a-web');
   });
 
@@ -88,7 +90,9 @@ describe('logs.query', () => {
     expect(problemsOf({ from: '2026-11-30T10:00:00Z', to: '2026-11-30T09:00:00Z' })).toContain(
       'to: must be later than --from',
     );
-    expect(problemsOf({ from: 'yesterday', to: '2026-11-30T09:00:00Z' })[0]).toMatch(/^from: must be an ISO 8601 time/);
+    expect(problemsOf({ from: 'yesterday', to: '2026-11-30T09:00:00Z' })[0]).toMatch(
+      /^from: must be an ISO 8601 time/,
+    );
     expect(problemsOf({ since: 'an hour' })[0]).toMatch(/^since: must be a duration/);
     expect(problemsOf({ limit: '-5' })[0]).toMatch(/^limit: must be a whole number/);
     expect(problemsOf({ limit: '1e3' })[0]).toMatch(/^limit: must be a whole number/);
