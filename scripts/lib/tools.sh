@@ -89,7 +89,7 @@ ensure_opensearch() {
   local v; v="$(sed -n 's:.*<version>\([0-9][0-9.]*\)</version>.*:\1:p' "$pom" | tail -1)"
   local dir="$N3R_CACHE/opensearch-$v"
   OPENSEARCH_CLASSPATH="$dir/classpath.txt"; OPENSEARCH_LAUNCHER="$dir/N3rOpenSearchNode.java"
-  command -v java >/dev/null || ensure_debian_package java openjdk-17-jre-headless
+  command -v java >/dev/null || ensure_debian_package java openjdk-17-jdk-headless  # the launcher runs as a single source file: javac is needed
   if [ -s "$OPENSEARCH_CLASSPATH" ] && cmp -s "$N3R_ROOT/tools/opensearch/N3rOpenSearchNode.java" "$OPENSEARCH_LAUNCHER"; then
     return 0
   fi

@@ -186,7 +186,9 @@ describe('log queries from Slack', () => {
     const form = await h.emulator.waitFor('the logs form', () =>
       h.emulator.openModals(people.requester).find((v) => v.callbackId === 'n3r_form:logs.query'),
     );
-    const before = h.emulator.channelMessages(channels.team).length;
+    // A form opened from the shortcut posts its card in the person's direct messages with the app.
+    const dm = h.emulator.dmChannel(people.requester);
+    const before = h.emulator.channelMessages(dm).length;
     const submitted = await h.emulator.submitView({
       user: people.requester,
       viewId: form.id,
@@ -202,7 +204,7 @@ describe('log queries from Slack', () => {
       'the card from the form',
       () =>
         h.emulator
-          .channelMessages(channels.team)
+          .channelMessages(dm)
           .slice(before)
           .find((m) => m.text.startsWith('logs.query ') && m.text.includes('Done')),
       60_000,
