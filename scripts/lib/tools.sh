@@ -96,7 +96,7 @@ ensure_opensearch() {
   command -v mvn >/dev/null || ensure_debian_package mvn maven
   progress "resolving OpenSearch $v jars with Maven (a few minutes the first time)"
   mkdir -p "$dir"
-  mvn -q -B -f "$pom" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  mvn -q -B -Dstyle.color=never -f "$pom" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -Dmdep.outputFile="$OPENSEARCH_CLASSPATH.tmp" -Dmdep.includeScope=runtime >&2 \
     || fail "resolving the OpenSearch jars failed"
   mv "$OPENSEARCH_CLASSPATH.tmp" "$OPENSEARCH_CLASSPATH"
