@@ -8,6 +8,8 @@ console.log(
       redisUrl: stack.redisUrl,
       ...stack.controlPlane,
       alertmanagerUrl: stack.alertmanager?.url,
+      victoriaLogsUrl: stack.victoriaLogsUrl,
+      openSearchUrl: stack.openSearchUrl,
       pids: stack.pids,
     },
     null,

@@ -5,14 +5,20 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadClusterRegistry } from '../src/config/cluster-registry.js';
 import { localRegistryPath } from '../test/support/local-paths.js';
 import { localWorkspace } from '../test/support/local-workspace.js';
 import { SlackEmulator } from '../test/support/slack-emulator.js';
+import { withLocalLogStores } from './local-stack/log-store-registry.js';
 import { freePort, waitUntil } from './local-stack/processes.js';
 import { projectRoot, startLocalStack } from './local-stack/stack.js';
 
 const stack = await startLocalStack();
 const emulator = new SlackEmulator(localWorkspace());
+// The checked-in registry plus the log stores' ports of this run.
+const registryPath = join(stack.stateDir, 'registry.yaml');
+writeFileSync(registryPath, stringify(withLocalLogStores(loadClusterRegistry(localRegistryPath), stack)));
 let bot: ChildProcess | null = null;
 
 let stopping = false;
@@ -50,7 +56,7 @@ try {
       N3R_HTTP_PORT: String(opsPort),
       N3R_ALERT_WEBHOOK_TOKEN: alertWebhookToken,
       REDIS_URL: stack.redisUrl,
-      N3R_REGISTRY: localRegistryPath,
+      N3R_REGISTRY: registryPath,
       N3R_POLICY_DIR: join(projectRoot, 'build/policies'),
       KUBECONFIG: stack.controlPlane?.executorKubeconfig ?? '',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
@@ -89,6 +95,8 @@ N3R ChatOps is running locally.
   Redis           ${stack.redisUrl}
   Kubernetes      ${stack.controlPlane?.server}  (admin kubeconfig: ${stack.controlPlane?.adminKubeconfig})
   Alertmanager    ${stack.alertmanager?.url}  (its webhook goes to the bot; fire alerts with POST /api/v2/alerts)
+  VictoriaLogs    ${stack.victoriaLogsUrl}  (access logs)
+  OpenSearch      ${stack.openSearchUrl}  (audit logs, index audit-*)
 
 Talk to it from another terminal, as one of: ${users}
   npm run slack -- "/n3r help"

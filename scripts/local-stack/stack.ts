@@ -4,9 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunningAlertmanager, startAlertmanager } from './alertmanager.js';
 import { type ControlPlane, startControlPlane } from './control-plane.js';
+import { startOpenSearch } from './opensearch.js';
 import { ProcessGroup } from './processes.js';
 import { startRedis } from './redis.js';
 import { ensureTools, type ToolPaths } from './tools.js';
+import { startVictoriaLogs } from './victorialogs.js';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -15,6 +17,9 @@ export interface LocalStack {
   controlPlane: ControlPlane | null;
   /** A real Alertmanager; its webhook points nowhere until `configure` names the bot's. */
   alertmanager: RunningAlertmanager | null;
+  /** The log stores `/n3r logs` reads, when started (`logStores`, on by default). */
+  victoriaLogsUrl: string | null;
+  openSearchUrl: string | null;
   tools: ToolPaths;
   stateDir: string;
   pids: Record<string, number | undefined>;
@@ -30,6 +35,7 @@ export async function startLocalStack(
     controlPlane?: boolean;
     /** @defaultValue true */
     alertmanager?: boolean;
+    logStores?: boolean;
     progress?: (line: string) => void;
     keepState?: boolean;
   } = {},
@@ -46,6 +52,17 @@ export async function startLocalStack(
   try {
     const redisUrl = await startRedis(group, tools.redisServer, stateDir);
     progress(`redis ready at ${redisUrl}`);
+    const logStores = options.logStores !== false;
+    // OpenSearch is started first and waited for last: its JVM start overlaps the control plane's.
+    const openSearch = logStores
+      ? await startOpenSearch(
+          group,
+          { java: tools.java, classpath: tools.openSearchClasspath, launcher: tools.openSearchLauncher },
+          stateDir,
+        )
+      : null;
+    const victoriaLogsUrl = logStores ? await startVictoriaLogs(group, tools.victoriaLogs, stateDir) : null;
+    if (victoriaLogsUrl) progress(`victorialogs ready at ${victoriaLogsUrl}`);
     const controlPlane =
       options.controlPlane === false
         ? null
@@ -62,11 +79,25 @@ export async function startLocalStack(
             rbacDir: join(projectRoot, 'deploy/rbac'),
             progress,
           });
+    if (openSearch) {
+      await openSearch.ready;
+      progress(`opensearch ready at ${openSearch.url}`);
+    }
     const alertmanager =
       options.alertmanager === false ? null : await startAlertmanager(group, tools.alertmanager, stateDir);
     if (alertmanager) progress(`alertmanager ready at ${alertmanager.url}`);
     progress(`local stack up in ${((Date.now() - started) / 1000).toFixed(1)}s (state in ${stateDir})`);
-    return { redisUrl, controlPlane, alertmanager, tools, stateDir, pids: group.pids(), stop };
+    return {
+      redisUrl,
+      controlPlane,
+      victoriaLogsUrl,
+      openSearchUrl: openSearch?.url ?? null,
+      alertmanager,
+      tools,
+      stateDir,
+      pids: group.pids(),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -4,6 +4,7 @@ import { alertSilenceExecutor } from './alert-silence.js';
 import { appDeployExecutor } from './app-deploy.js';
 import { elasticsearchProvisionExecutor } from './elasticsearch-provision.js';
 import type { ExecutorDeps } from './executor-deps.js';
+import { logsQueryExecutor } from './logs-query.js';
 import { namespaceCreateExecutor } from './namespace-create.js';
 
 export { expiredAcls } from './acl-open.js';
@@ -17,6 +18,7 @@ export function createExecutors(deps: ExecutorDeps): ExecutorMap {
     'app.deploy': appDeployExecutor(deps),
     'elasticsearch.provision': elasticsearchProvisionExecutor(deps),
     'alert.silence': alertSilenceExecutor(deps),
+    'logs.query': logsQueryExecutor(deps),
   };
 }
 

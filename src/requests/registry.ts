@@ -4,6 +4,7 @@ import { alertSilence } from './alert-silence.js';
 import { appDeploy } from './app-deploy.js';
 import type { BaseParams, RequestKind } from './define.js';
 import { elasticsearchProvision } from './elasticsearch-provision.js';
+import { logsQuery } from './logs-query.js';
 import { namespaceCreate } from './namespace-create.js';
 
 /** Every request kind, by id. Adding a kind: one file here, one executor, rules in the policies. */
@@ -13,6 +14,7 @@ export const requestKinds = {
   [appDeploy.id]: appDeploy,
   [elasticsearchProvision.id]: elasticsearchProvision,
   [alertSilence.id]: alertSilence,
+  [logsQuery.id]: logsQuery,
 } as const;
 
 export type KindId = keyof typeof requestKinds;

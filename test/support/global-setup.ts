@@ -16,6 +16,9 @@ export interface StackInfo {
   opa: string;
   redisServer: string;
   alertmanager: string;
+  /** The local log stores: VictoriaLogs (access logs) and OpenSearch (audit logs). */
+  victoriaLogsUrl: string;
+  openSearchUrl: string;
 }
 
 declare module 'vitest' {
@@ -35,6 +38,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startLocalStack();
   const controlPlane = stack.controlPlane;
   if (!controlPlane) throw new Error('the local stack started without its control plane');
+  if (!stack.victoriaLogsUrl || !stack.openSearchUrl)
+    throw new Error('the local stack started without its log stores');
   project.provide('stack', {
     redisUrl: stack.redisUrl,
     server: controlPlane.server,
@@ -45,6 +50,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     opa: stack.tools.opa,
     redisServer: stack.tools.redisServer,
     alertmanager: stack.tools.alertmanager,
+    victoriaLogsUrl: stack.victoriaLogsUrl,
+    openSearchUrl: stack.openSearchUrl,
   });
   return () => stack.stop();
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
+import { withLocalLogStores } from '../../scripts/local-stack/log-store-registry.js';
+import { type ClusterRegistry, loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { BullmqJobQueue } from '../../src/jobs/bullmq-job-queue.js';
@@ -41,6 +42,8 @@ export async function startHarness(
     role?: 'all' | 'bot';
     env?: Record<string, string>;
     emulator?: SlackEmulatorOptions;
+    /** Changes the registry the bot gets (the local one, with the stack's log stores). */
+    registry?: (registry: ClusterRegistry) => ClusterRegistry;
   } = {},
 ): Promise<Harness> {
   const mode = options.mode ?? 'http';
@@ -70,7 +73,9 @@ export async function startHarness(
   const settings = loadSettings(env);
   const log = createLogger({ level: settings.logLevel, role: 'test' });
   const extras: RunningN3r[] = [];
-  const n3r = await startN3r(settings, loadClusterRegistry(localRegistryPath), log);
+  const withStores = withLocalLogStores(loadClusterRegistry(localRegistryPath), stack);
+  const registry = options.registry ? options.registry(withStores) : withStores;
+  const n3r = await startN3r(settings, registry, log);
   if (mode === 'http') emulator.appUrl = `http://127.0.0.1:${n3r.port}/slack/events`;
   else await emulator.waitFor('the bot to connect over socket mode', () => emulator.socketConnections > 0);
   const kc = new KubeConfig();
@@ -78,7 +83,6 @@ export async function startHarness(
   const redis = new Redis(settings.redisUrl);
   // A test may restart Redis on purpose; the connection waits for it quietly.
   redis.on('error', () => undefined);
-  const registry = loadClusterRegistry(localRegistryPath);
   const queues = new BullmqJobQueue(redis, prefix);
   return {
     emulator,
