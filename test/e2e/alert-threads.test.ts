@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningN3r } from '../../src/start-n3r.js';
 import { type PostableAlert, startTestAlertmanager, type TestAlertmanager } from '../support/alertmanager.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 import { channels, people } from '../support/local-workspace.js';
+import { seedAccessLogs, uniqueNamespace } from '../support/log-seeds.js';
 import type { StoredMessage } from '../support/slack-emulator.js';
 
 const token = randomBytes(24).toString('hex');
@@ -259,6 +260,66 @@ describe('on-call alert threads', () => {
       () => replies(thread).find((r) => r.text.includes('instance=pod-2')),
       20_000,
     );
+  });
+
+  it("shows the logs of the alert's namespace and pod around its start, in the thread, to those the policy lets read them", async () => {
+    const namespace = uniqueNamespace('team-a');
+    await h.admin.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: { 'n3r.io/team': 'team-a' } },
+      },
+      { fieldManager: 'test' },
+    );
+    const started = Date.now() - 5 * 60_000;
+    const at = (minutes: number) => new Date(started + minutes * 60_000);
+    const pod = { namespace, app: 'api', pod: 'api-7d9f', container: 'app' };
+    await seedAccessLogs(inject('stack').victoriaLogsUrl, [
+      { ...pod, time: at(-1), message: 'panic: assignment to entry in nil map' },
+      { ...pod, time: at(1), message: 'restarting after crash' },
+      { ...pod, pod: 'api-other', time: at(0), message: 'another pod says hello' },
+      { ...pod, time: at(-120), message: 'two hours before' },
+    ]);
+    const name = `CrashLoop${uniqueSuffix()}`;
+    await am.post([
+      {
+        labels: { alertname: name, severity: 'critical', cluster: 'pub-local-a', namespace, pod: 'api-7d9f' },
+        annotations: { summary: 'crash looping' },
+        startsAt: new Date(started).toISOString(),
+      },
+    ]);
+    const thread = await parent(channels.team, name);
+    expect(JSON.stringify(latest(thread).blocks)).toContain('n3r_alert_logs');
+
+    await h.emulator.clickButton({
+      user: people.outsider,
+      channel: thread.channel,
+      ts: thread.ts,
+      actionId: 'n3r_alert_logs',
+    });
+    const refused = await h.emulator.waitFor('the outsider refused by the policy', () =>
+      h.emulator.ephemeralsFor(people.outsider).find((e) => e.text.includes('[logs.namespace.team]')),
+    );
+    expect(refused.text).toContain('Denied');
+
+    await h.emulator.clickButton({
+      user: people.teammate,
+      channel: thread.channel,
+      ts: thread.ts,
+      actionId: 'n3r_alert_logs',
+    });
+    const answer = await h.emulator.waitFor(
+      'the log lines in the alert thread',
+      () => replies(thread).find((r) => r.text.includes('panic: assignment to entry in nil map')),
+      30_000,
+    );
+    const shown = everything(answer);
+    expect(shown).toContain('restarting after crash');
+    expect(shown).not.toContain('another pod says hello');
+    expect(shown).not.toContain('two hours before');
+    const card = replies(thread).find((r) => r.text.startsWith('logs.query '));
+    expect(card?.text).toContain(namespace);
   });
 
   it('refuses a wrong or missing token with 401 and records nothing', async () => {

@@ -4,6 +4,7 @@ import { alertmanagerUrlOf } from '../../alerts/alertmanager-url.js';
 import { AlertmanagerClient } from '../../executors/alertmanager-client.js';
 import { alertSilence } from '../../requests/alert-silence.js';
 import { durationSeconds } from '../../requests/durations.js';
+import { logsQuery } from '../../requests/logs-query.js';
 import type { RedisAlertStore } from '../../store/redis-alert-store.js';
 import type { BotDeps } from '../bot-deps.js';
 import { tellOnly } from '../replies.js';
@@ -112,6 +113,39 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
     }
   });
 
+  app.action<BlockButtonAction>(alertActions.showLogs, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id;
+    const user = body.user.id;
+    if (!channel || !(await deps.store.firstDelivery(`action:${action.action_ts}:${user}`))) return;
+    const stored = await alerts.get(action.value ?? '');
+    const thread = stored?.group.thread;
+    const params = stored ? logsAround(stored.group, new Date()) : null;
+    if (!stored || !thread || !params) {
+      await tellOnly(
+        client,
+        channel,
+        user,
+        notice('These alerts name no namespace of a known cluster to read logs from.'),
+      );
+      return;
+    }
+    try {
+      // Asked as the person who pressed: the policy decides whether they may read this namespace's logs.
+      const answer = await submitAndDescribe(deps, {
+        kind: logsQuery,
+        rawParams: params,
+        slackUserId: user,
+        channel: thread.channel,
+        threadTs: thread.ts,
+        deliveryId: `${action.action_ts}:${user}`,
+      });
+      if (answer) await tellOnly(client, thread.channel, user, answer);
+    } catch (error) {
+      await reportFailure(deps, client, thread.channel, user, action.action_ts, error);
+    }
+  });
+
   app.action<BlockButtonAction>(
     new RegExp(`^${alertActions.expireSilence}_\\d+$`),
     async ({ ack, body, action, client }) => {
@@ -182,4 +216,31 @@ export function silenceMatchers(group: AlertGroup): { name: string; value: strin
   const team = group.commonLabels.team;
   if (team && !matchers.some((m) => m.name === 'team')) matchers.push({ name: 'team', value: team });
   return matchers;
+}
+
+/** Minutes of logs read on either side of the alerts' start. */
+const logWindowMinutes = 15;
+
+/**
+ * The `logs.query` params for a group: its namespace (and pod, when all its alerts name the same one), from
+ * a quarter of an hour before its earliest alert started to a quarter of an hour after (or now).
+ */
+export function logsAround(group: AlertGroup, now: Date): Record<string, string> | null {
+  const namespace = group.commonLabels.namespace;
+  const cluster = group.route.cluster;
+  const starts = Object.values(group.alerts)
+    .map((a) => Date.parse(a.startsAt))
+    .filter((t) => !Number.isNaN(t));
+  if (!namespace || !cluster || starts.length === 0) return null;
+  const start = Math.min(...starts);
+  const from = start - logWindowMinutes * 60_000;
+  const to = Math.max(Math.min(start + logWindowMinutes * 60_000, now.getTime()), from + 60_000);
+  const pod = group.commonLabels.pod;
+  return {
+    namespace,
+    cluster,
+    ...(pod ? { pod } : {}),
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+  };
 }

@@ -21,6 +21,7 @@ export const alertActions = {
   acknowledge: 'n3r_alert_ack',
   silence: 'n3r_alert_silence',
   expireSilence: 'n3r_alert_expire',
+  showLogs: 'n3r_alert_logs',
 } as const;
 
 /** A message and the alerts it names (with their status then): what the channel has been told. */
@@ -78,6 +79,16 @@ export function alertParent(group: AlertGroup, now: Date): AlertMessage {
     elements: [
       { type: 'button', action_id: alertActions.acknowledge, text: plain('Acknowledge'), value: group.id },
       { type: 'button', action_id: alertActions.silence, text: plain('Silence…'), value: group.id },
+      ...(group.commonLabels.namespace && group.route.cluster
+        ? [
+            {
+              type: 'button' as const,
+              action_id: alertActions.showLogs,
+              text: plain('Show logs'),
+              value: group.id,
+            },
+          ]
+        : []),
       ...activeSilences(group, now)
         .slice(-3)
         .map((s, i) => ({
