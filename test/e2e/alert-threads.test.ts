@@ -311,7 +311,7 @@ describe('on-call alert threads', () => {
     });
     const answer = await h.emulator.waitFor(
       'the log lines in the alert thread',
-      () => replies(thread).find((r) => r.text.includes('panic: assignment to entry in nil map')),
+      () => replies(thread).find((r) => everything(r).includes('panic: assignment to entry in nil map')),
       30_000,
     );
     const shown = everything(answer);
