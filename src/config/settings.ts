@@ -51,8 +51,11 @@ const envSchema = z.object({
   /** Kubeconfig with one context per cluster; absent means in-cluster service account (single cluster). */
   KUBECONFIG: z.string().optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
-  /** Bearer token Alertmanager sends to `POST /webhooks/alertmanager`; when unset the webhook is not served. */
-  N3R_ALERT_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Bearer token Alertmanager sends to `POST /webhooks/alertmanager`; when unset or empty the webhook is not served. */
+  N3R_ALERT_WEBHOOK_TOKEN: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
   /** Pause between two messages the bot sends to one on-call channel (Slack allows about 1 per second). @defaultValue 1100 */
   N3R_ALERT_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(1000).default(1100),
   /** Alert groups waiting for one channel beyond which they are sent as digests, not one by one. @defaultValue 5 */

@@ -343,6 +343,17 @@ describe('on-call alert threads', () => {
     );
   });
 
+  it('serves no webhook at all when no token is set', async () => {
+    const plain = await h.startWorker({ N3R_ROLE: 'bot', N3R_ALERT_WEBHOOK_TOKEN: '' });
+    const answer = await fetch(webhookUrl(plain), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(webhookBody(`Unserved${uniqueSuffix()}`)),
+    });
+    expect(answer.status).toBe(404);
+    await plain.stop();
+  });
+
   it('refuses a malformed body with 400 and a clear message, and records nothing', async () => {
     const name = `Broken${uniqueSuffix()}`;
     const post = (body: string) =>
