@@ -14,6 +14,9 @@ setup() {
   ensure_etcd
   ensure_kwok
   ensure_kube
+  ensure_alertmanager
+  ensure_victorialogs
+  ensure_opensearch
 }
 with_cache_lock setup "$@"
 
@@ -24,5 +27,10 @@ N3R_ETCD=$ETCD_BIN
 N3R_KUBE_BIN_DIR=$KUBE_BIN_DIR
 N3R_KWOK=$KWOK_BIN
 N3R_KWOK_STAGES=$KWOK_STAGES
+N3R_ALERTMANAGER=$ALERTMANAGER_BIN
+N3R_VICTORIALOGS=$VICTORIALOGS_BIN
+N3R_OPENSEARCH_CLASSPATH=$OPENSEARCH_CLASSPATH
+N3R_OPENSEARCH_LAUNCHER=$OPENSEARCH_LAUNCHER
+N3R_JAVA=$(command -v java)
 OUT
 if [ "${1:-}" = chromium ]; then echo "N3R_CHROMIUM=$CHROMIUM_BIN"; fi

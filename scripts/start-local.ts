@@ -5,17 +5,22 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadClusterRegistry } from '../src/config/cluster-registry.js';
 import { localRegistryPath } from '../test/support/local-paths.js';
 import { localWorkspace } from '../test/support/local-workspace.js';
 import { SlackEmulator } from '../test/support/slack-emulator.js';
 import { WorkspaceServer } from '../workspace/workspace-server.js';
+import { withLocalLogStores } from './local-stack/log-store-registry.js';
 import { freePort, waitUntil } from './local-stack/processes.js';
 import { projectRoot, startLocalStack } from './local-stack/stack.js';
 
 const stack = await startLocalStack();
 const emulator = new SlackEmulator(localWorkspace());
+// The checked-in registry plus the log stores' ports of this run.
+const registryPath = join(stack.stateDir, 'registry.yaml');
+writeFileSync(registryPath, stringify(withLocalLogStores(loadClusterRegistry(localRegistryPath), stack)));
 let bot: ChildProcess | null = null;
-
 let workspace: WorkspaceServer | null = null;
 
 let stopping = false;
@@ -37,12 +42,13 @@ process.once('SIGTERM', () => void shutdown(0));
 // The bot's own HTTP endpoint gets a known port, so Alertmanager's webhook can point at it.
 const opsPort = await freePort();
 const alertWebhookToken = randomBytes(24).toString('hex');
+const alertWebhookUrl = `http://127.0.0.1:${opsPort}/webhooks/alertmanager`;
 
 try {
   await emulator.start();
   // The browser workspace, drawn from the emulator; its sample alert goes to the bot's webhook.
   workspace = new WorkspaceServer(emulator, {
-    alertWebhook: { url: `http://127.0.0.1:${opsPort}/webhooks/alertmanager`, token: alertWebhookToken },
+    alertWebhook: { url: alertWebhookUrl, token: alertWebhookToken },
   });
   const workspaceUrl = await workspace.start(Number(process.env.N3R_WORKSPACE_PORT ?? 0));
   bot = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
@@ -59,7 +65,7 @@ try {
       N3R_HTTP_PORT: String(opsPort),
       N3R_ALERT_WEBHOOK_TOKEN: alertWebhookToken,
       REDIS_URL: stack.redisUrl,
-      N3R_REGISTRY: localRegistryPath,
+      N3R_REGISTRY: registryPath,
       N3R_POLICY_DIR: join(projectRoot, 'build/policies'),
       KUBECONFIG: stack.controlPlane?.executorKubeconfig ?? '',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
@@ -71,6 +77,10 @@ try {
     void shutdown(code ?? 1);
   });
   await waitUntil('bot', async () => emulator.socketConnections > 0, { timeoutMs: 60_000 });
+  await stack.alertmanager?.configure({
+    webhookUrl: alertWebhookUrl,
+    bearerToken: alertWebhookToken,
+  });
 
   mkdirSync(join(projectRoot, '.n3r'), { recursive: true });
   writeFileSync(
@@ -80,6 +90,7 @@ try {
         emulatorUrl: emulator.url,
         adminKubeconfig: stack.controlPlane?.adminKubeconfig,
         workspaceUrl,
+        alertmanagerUrl: stack.alertmanager?.url,
       },
       null,
       2,
@@ -94,6 +105,9 @@ N3R ChatOps is running locally.
   Slack emulator  ${emulator.url}
   Redis           ${stack.redisUrl}
   Kubernetes      ${stack.controlPlane?.server}  (admin kubeconfig: ${stack.controlPlane?.adminKubeconfig})
+  Alertmanager    ${stack.alertmanager?.url}  (its webhook goes to the bot; fire alerts with POST /api/v2/alerts)
+  VictoriaLogs    ${stack.victoriaLogsUrl}  (access logs)
+  OpenSearch      ${stack.openSearchUrl}  (audit logs, index audit-*)
 
 In the browser: pick who you are (${users}), type /n3r commands or @n3r in a channel, approve
 in #n3r-approvals, open the app's Home tab, fire a sample alert. Or from another terminal:

@@ -9,6 +9,8 @@ export const redactedPaths = [
   'botToken',
   '*.botToken',
   'signingSecret',
+  'webhookToken',
+  '*.webhookToken',
   '*.signingSecret',
   'headers.authorization',
   'headers["x-slack-signature"]',

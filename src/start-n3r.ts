@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
+import { onCallChannels, routeAlertGroup } from './alerts/alert-routing.js';
+import { AlertSender } from './bot/alert-sender.js';
 import { createSlackApp } from './bot/create-slack-app.js';
 import { SlackIdentityResolver } from './bot/slack-identity.js';
 import { SlackNotifier } from './bot/slack-notifier.js';
@@ -9,12 +11,14 @@ import type { Settings } from './config/settings.js';
 import { createExecutors, createRevokers } from './executors/index.js';
 import { KubeClients } from './executors/kube-clients.js';
 import { KubeFactsProvider } from './executors/kube-facts-provider.js';
+import { alertmanagerWebhookRoute } from './http/alertmanager-webhook.js';
 import { type HttpRoute, startOpsServer } from './http/ops-server.js';
 import { BullmqJobQueue } from './jobs/bullmq-job-queue.js';
 import { BullmqScheduler, startTimerWorker } from './jobs/bullmq-scheduler.js';
 import { startWorkers } from './jobs/start-workers.js';
 import type { Logger } from './logger.js';
 import { loadPolicyEngine } from './policy/load-policy-engine.js';
+import { RedisAlertStore } from './store/redis-alert-store.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 
 export interface RunningN3r {
@@ -33,7 +37,11 @@ export async function startN3r(
 ): Promise<RunningN3r> {
   const redis = connectRedis(settings.redisUrl, log);
   const stops: (() => Promise<unknown>)[] = [async () => redis.quit()];
+  let stopped = false;
   const stop = async () => {
+    // Idempotent: a test (or a signal handler) may stop a process that is already stopping.
+    if (stopped) return;
+    stopped = true;
     for (const s of stops.reverse())
       await s().catch((error: unknown) => log.warn({ err: error }, 'stop step failed'));
   };
@@ -88,21 +96,50 @@ export async function startN3r(
     }
 
     let port: number | null = null;
+    const routes: HttpRoute[] = [
+      { method: 'GET', path: '/healthz', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
+    ];
     if (settings.role !== 'worker') {
+      const alerts = new RedisAlertStore(redis, settings.prefix);
       const queue = new BullmqJobQueue(redis, settings.prefix);
       stops.push(() => queue.close());
       const identity = new SlackIdentityResolver(web, registry.groups);
-      const app = createSlackApp(settings, {
-        registry,
-        identity,
-        facts,
-        policy,
-        store,
-        queue,
-        scheduler,
-        notifier,
-        log,
-      });
+      const app = createSlackApp(
+        settings,
+        {
+          registry,
+          identity,
+          facts,
+          policy,
+          store,
+          queue,
+          scheduler,
+          notifier,
+          log,
+        },
+        alerts,
+      );
+      if (settings.alerts.webhookToken) {
+        routes.push(
+          alertmanagerWebhookRoute({
+            token: settings.alerts.webhookToken,
+            store: alerts,
+            route: (payload) => routeAlertGroup(payload, { registry, facts, log }),
+            log,
+          }),
+        );
+        const sender = new AlertSender(
+          web,
+          alerts,
+          onCallChannels(registry),
+          { intervalMs: settings.alerts.channelIntervalMs, digestAfter: settings.alerts.digestAfter },
+          log,
+        );
+        sender.start();
+        stops.push(() => sender.stop());
+      } else {
+        log.info('N3R_ALERT_WEBHOOK_TOKEN is not set: the Alertmanager webhook is not served');
+      }
       if (settings.slack.mode === 'http') {
         const server = await app.start({ port: settings.slack.port, host: settings.slack.host });
         port = (server.address() as AddressInfo).port;
@@ -113,9 +150,6 @@ export async function startN3r(
       }
       stops.push(() => app.stop());
     }
-    const routes: HttpRoute[] = [
-      { method: 'GET', path: '/healthz', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
-    ];
     const ops = await startOpsServer(routes, { ...settings.http, log });
     stops.push(() => ops.stop());
     log.info({ port: ops.port, host: settings.http.host }, 'ops endpoint listening');

@@ -9,6 +9,7 @@ import type {
   Requester,
   RequestRecord,
   RequestState,
+  ResultOutput,
 } from './request.js';
 
 export interface PolicyEngine {
@@ -64,6 +65,8 @@ export interface Notifier {
   updateCard(record: RequestRecord): Promise<void>;
   /** Adds a reply in the card's thread. */
   replyInThread(record: RequestRecord, text: string): Promise<void>;
+  /** Shares a result's output in the card's thread: inline when it is short, as an uploaded file otherwise. */
+  shareOutput(record: RequestRecord, output: ResultOutput): Promise<void>;
   /** Posts the approval prompt in the approvers' channel of the request's cluster type. */
   postPrompt(record: RequestRecord): Promise<MessageRef>;
   /** Redraws the approval prompt from the record (approvals so far, or the outcome). */

@@ -166,6 +166,8 @@ async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promis
       ? [`:white_check_mark: ${record.result?.summary ?? 'done'}`, ...(record.result?.details ?? [])]
       : [`:x: ${record.error ?? 'failed'}`];
   await tell(log, () => deps.notifier.replyInThread(record, lines.join('\n')));
+  const output = record.state === 'succeeded' ? record.result?.output : undefined;
+  if (output) await tell(log, () => deps.notifier.shareOutput(record, output));
   await deps.store.update(record.id, (r) =>
     r.state === record.state ? { record: { ...r, reportedState: r.state } } : null,
   );
