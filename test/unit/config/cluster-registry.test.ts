@@ -79,7 +79,9 @@ groups: {}`;
       audit: 'elasticsearch',
       auditIndex: 'audit-*',
     });
-    const message = problemsOf(`clusters: [${cluster('logs: { access: loki, audit: elasticsearch }')}]${rest}`);
+    const message = problemsOf(
+      `clusters: [${cluster('logs: { access: loki, audit: elasticsearch }')}]${rest}`,
+    );
     expect(message).toContain(
       "clusters[0].logs.access: the access logs are served by 'loki', and the cluster has no 'loki' entry with its URL",
     );
