@@ -46,7 +46,21 @@ export class SlackNotifier implements Notifier {
       await this.client.chat.postMessage({ channel, ...thread, ...inline });
       return;
     }
-    // Slack's upload flow: ask for an upload URL for this many bytes, send them there, then share the file.
+    try {
+      await this.uploadFile(channel, thread, output);
+    } catch (error) {
+      // The summary is already in the thread; say why the lines are not, rather than leave a silent gap.
+      await this.client.chat.postMessage({
+        channel,
+        ...thread,
+        text: `:warning: The ${output.lines.length} lines could not be attached as a file (${(error as Error).message}). Ask again in a while, or narrow the query to 50 lines to see them here.`,
+      });
+      throw error;
+    }
+  }
+
+  /** Slack's upload flow: ask for an upload URL for this many bytes, send them there, then share the file. */
+  private async uploadFile(channel: string, thread: { thread_ts?: string }, output: ResultOutput) {
     const bytes = outputFile(output);
     const upload = await this.client.files.getUploadURLExternal({
       filename: output.filename,
@@ -60,7 +74,7 @@ export class SlackNotifier implements Notifier {
       body: bytes,
       signal: AbortSignal.timeout(30_000),
     });
-    if (!sent.ok) throw new Error(`the file upload was refused (HTTP ${sent.status})`);
+    if (!sent.ok) throw new Error(`the upload was refused (HTTP ${sent.status})`);
     await this.client.files.completeUploadExternal({
       files: [{ id: upload.file_id, title: output.title }],
       channel_id: channel,

@@ -2,9 +2,9 @@ import type { Executor } from '../core/ports.js';
 import type { ResultOutput } from '../core/request.js';
 import { timeRange } from '../requests/logs-query.js';
 import { clusterOf, type ExecutorDeps, executorOptions } from './executor-deps.js';
-import type { LogLine, LogResult } from './logs/log-store.js';
+import { formatLines } from './logs/log-output.js';
+import type { LogResult } from './logs/log-store.js';
 import { defaultLogStoreOptions, logStoreFor } from './logs/log-stores.js';
-import { maskSecrets } from './logs/mask-secrets.js';
 
 /**
  * Runs a log query against the store the registry names for the cluster and source, and hands the lines
@@ -34,15 +34,19 @@ export function logsQueryExecutor(deps: ExecutorDeps): Executor<'logs.query'> {
       signal,
     );
     log.info({ store: store.name, lines: result.lines.length, truncated: result.truncated }, 'logs read');
+    const output = formatLines(result.lines);
+    const summary = summaryOf(
+      result,
+      `${params.source} logs of ${params.namespace}`,
+      window,
+      Number(params.limit),
+    );
     return {
-      summary: summaryOf(
-        result,
-        `${params.source} logs of ${params.namespace}`,
-        window,
-        Number(params.limit),
-      ),
+      summary: output.cut
+        ? `${summary}; only the first ${output.lines.length} fit in what one answer carries`
+        : summary,
       details: [],
-      ...(result.lines.length > 0 ? { output: outputOf(result, record.id, params.namespace) } : {}),
+      ...(output.lines.length > 0 ? { output: outputOf(output.lines, record.id, params.namespace) } : {}),
     };
   };
 }
@@ -56,18 +60,10 @@ function summaryOf(result: LogResult, what: string, window: string, limit: numbe
   return `${found} of ${what} ${window}${truncated}`;
 }
 
-function outputOf(result: LogResult, requestId: string, namespace: string): ResultOutput {
+function outputOf(lines: string[], requestId: string, namespace: string): ResultOutput {
   return {
     filename: `logs-${namespace}-${requestId}.txt`,
     title: `Logs of ${namespace} (${requestId})`,
-    lines: result.lines.map(formatLine),
+    lines,
   };
-}
-
-/** `2026-11-30T09:00:00Z web/web-1/nginx GET /health 200`, masked. */
-export function formatLine(line: LogLine): string {
-  const origin = Object.values(line.source).join('/');
-  return maskSecrets(
-    [line.time, origin, line.message.replace(/\r?\n/g, '\\n')].filter((p) => p !== '').join(' '),
-  );
 }

@@ -146,3 +146,35 @@ describe('the notifier shares a result output', () => {
     expect(files.every((f) => f.shared?.threadTs === record.card?.ts)).toBe(true);
   });
 });
+
+describe('the notifier when the file cannot be uploaded', () => {
+  it('says so in the thread, with why, and fails', async () => {
+    const emulator = new SlackEmulator(localWorkspace(), { botScopes: ['chat:write'] });
+    await emulator.start();
+    const client = new WebClient(emulator.botToken, {
+      slackApiUrl: emulator.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    const notifier = new SlackNotifier(client, {
+      public: channels.approvals,
+      dedicated: channels.approvals,
+      stateful: channels.approvals,
+    });
+    const card = await client.chat.postMessage({ channel: channels.team, text: 'card' });
+    const record = {
+      id: 'r-abcdefghij',
+      channel: channels.team,
+      card: { channel: channels.team, ts: card.ts as string },
+    } as RequestRecord;
+    const lines = Array.from({ length: 60 }, (_, i) => `line ${i}`);
+    await expect(notifier.shareOutput(record, { filename: 'l.txt', title: 'L', lines })).rejects.toThrow(
+      /missing_scope/,
+    );
+    const note = emulator.threadReplies(channels.team, card.ts as string).at(-1);
+    expect(note?.text).toMatch(
+      /^:warning: The 60 lines could not be attached as a file \(.*missing_scope.*\)/,
+    );
+    expect(emulator.files.size).toBe(0);
+    await emulator.stop();
+  });
+});

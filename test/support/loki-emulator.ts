@@ -12,7 +12,8 @@ export interface SeededStream {
 /** Loki's defaults: `max_entries_limit_per_query` and the default `limit`. */
 const maxEntriesLimit = 5000;
 const defaultLimit = 100;
-const knownParams = new Set(['query', 'start', 'end', 'limit', 'direction', 'since', 'step', 'interval']);
+// `step` is documented as ignored for log queries; `interval` is not modelled here, so it is refused.
+const knownParams = new Set(['query', 'start', 'end', 'limit', 'direction', 'since', 'step']);
 
 /**
  * A strict stand-in for Loki's `GET /loki/api/v1/query_range` (log queries only), built from Loki's
@@ -101,8 +102,10 @@ export class LokiEmulator {
     const end =
       params.get('end') === null ? BigInt(Date.now()) * 1_000_000n : parseTime(params.get('end') as string);
     if (end === null) return { error: `cannot parse "${params.get('end')}" to a valid timestamp` };
-    const start =
-      params.get('start') === null ? end - 3_600_000_000_000n : parseTime(params.get('start') as string);
+    const since = params.get('since');
+    const sinceNs = since === null ? 3_600_000_000_000n : durationNs(since);
+    if (sinceNs === null) return { error: `invalid duration: ${since}` };
+    const start = params.get('start') === null ? end - sinceNs : parseTime(params.get('start') as string);
     if (start === null) return { error: `cannot parse "${params.get('start')}" to a valid timestamp` };
     if (end <= start) return { error: 'end timestamp must not be before or equal to start time' };
     let query: LogqlQuery;
@@ -146,6 +149,22 @@ function parseTime(value: string): bigint | null {
   if (/^\d+\.\d+$/.test(value)) return BigInt(Math.round(Number(value) * 1e9));
   const ms = Date.parse(value);
   return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(ms) ? BigInt(ms) * 1_000_000n : null;
+}
+
+/** A Prometheus-style duration (`1h`, `90m`, `1h30m`), in nanoseconds. */
+function durationNs(text: string): bigint | null {
+  const units: Record<string, bigint> = {
+    ms: 1_000_000n,
+    s: 1_000_000_000n,
+    m: 60_000_000_000n,
+    h: 3_600_000_000_000n,
+    d: 86_400_000_000_000n,
+  };
+  if (!/^(\d+(ms|s|m|h|d))+$/.test(text)) return null;
+  let total = 0n;
+  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h|d)/g))
+    total += BigInt(amount as string) * (units[unit as string] ?? 0n);
+  return total;
 }
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -165,8 +165,22 @@ describe('the Loki emulator is strict', () => {
   beforeAll(() => loki.start());
   afterAll(() => loki.stop());
 
+  it('takes start as end minus since when start is absent', async () => {
+    loki.push({ a: 'b' }, [
+      { time: new Date('2026-11-30T09:50:00Z'), line: 'recent' },
+      { time: new Date('2026-11-30T08:00:00Z'), line: 'old' },
+    ]);
+    const end = `${BigInt(Date.parse('2026-11-30T10:00:00Z')) * 1_000_000n}`;
+    const response = await fetch(
+      `${loki.url}/loki/api/v1/query_range?query=${encodeURIComponent('{a="b"}')}&end=${end}&since=30m`,
+    );
+    const body = (await response.json()) as { data: { result: { values: [string, string][] }[] } };
+    expect(body.data.result.flatMap((r) => r.values.map((v) => v[1]))).toEqual(['recent']);
+  });
+
   it.each([
     ['an unknown parameter', 'query={a="b"}&color=red', 'unknown query parameter: color'],
+    ['a malformed since', 'query={a="b"}&since=an-hour', 'invalid duration: an-hour'],
     ['a missing query', 'limit=5', 'query parameter is required'],
     ['a malformed limit', 'query={a="b"}&limit=ten', 'invalid limit: ten'],
     ['a limit above the cap', 'query={a="b"}&limit=5001', 'max entries limit per query exceeded'],
