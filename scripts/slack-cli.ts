@@ -98,8 +98,10 @@ while (Date.now() < deadline) {
   const current = card && now.messages.find((m) => m.ts === card?.ts && m.channel === card.channel);
   if (current) {
     for (const version of current.history) show(`#${channel.name}: ${version.text}`);
-    for (const reply of now.messages.filter((m) => m.threadTs === current.ts))
+    for (const reply of now.messages.filter((m) => m.threadTs === current.ts)) {
       show(`  thread: ${reply.text}`);
+      for (const line of codeBlockLines(reply.blocks)) show(`    ${line}`);
+    }
     // After an approval the card still waits until enough people approved: an answer to the approver ends it.
     const ephemeralAnswer = now.ephemerals.length > before.ephemerals.length;
     if (
@@ -117,4 +119,16 @@ function show(line: string): void {
   if (printed.has(line)) return;
   printed.add(line);
   console.log(line);
+}
+
+/** The lines of a code block a reply shows (log lines), as a person reads them in Slack. */
+function codeBlockLines(blocks: unknown[]): string[] {
+  const text = (blocks[0] as { text?: { text?: string } } | undefined)?.text?.text ?? '';
+  if (!text.startsWith('```')) return [];
+  return text
+    .replace(/^```\n?|\n?```$/g, '')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&')
+    .split('\n');
 }

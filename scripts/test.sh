@@ -10,11 +10,11 @@ ensure_node
 ensure_node_modules
 export PATH="$N3R_ROOT/node_modules/.bin:$PATH"
 # Builds or installs every service binary now, with progress, rather than inside a test's time limit.
-bash scripts/ensure-tools.sh >/dev/null
+bash scripts/ensure-tools.sh chromium >/dev/null
 
 step() { progress "$1"; shift; "$@"; }
 step "typecheck (tsc --noEmit)" tsc --noEmit
 step "lint (biome check)" biome check .
-step "import cycles (madge --circular)" madge --circular --extensions ts src scripts test bench
+step "import cycles (madge --circular)" madge --circular --extensions ts src scripts test bench workspace
 step "policy tests and coverage (opa test per cluster type)" node --import tsx scripts/policy-cli.ts test --min-coverage 90
 step "vitest" vitest run "$@"

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { Redis, type RedisOptions } from 'ioredis';
+import { onCallChannels, routeAlertGroup } from './alerts/alert-routing.js';
+import { AlertSender } from './bot/alert-sender.js';
 import { boltLogger } from './bot/bolt-logger.js';
 import { countingSlackFetch } from './bot/counting-slack-fetch.js';
 import { createSlackApp } from './bot/create-slack-app.js';
@@ -12,6 +14,7 @@ import type { Settings } from './config/settings.js';
 import { createExecutors, createRevokers } from './executors/index.js';
 import { KubeClients } from './executors/kube-clients.js';
 import { KubeFactsProvider } from './executors/kube-facts-provider.js';
+import { alertmanagerWebhookRoute } from './http/alertmanager-webhook.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { type HttpRoute, startOpsServer } from './http/ops-server.js';
 import { Readiness } from './http/readiness.js';
@@ -25,6 +28,7 @@ import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { timedPolicyEngine } from './metrics/timed-policy-engine.js';
 import { loadPolicyEngine } from './policy/load-policy-engine.js';
 import type { OpaPolicyEngine } from './policy/opa-policy-engine.js';
+import { RedisAlertStore } from './store/redis-alert-store.js';
 
 export interface RunningN3r {
   /** Port the Slack receiver listens on, when the bot role runs here in HTTP mode. */
@@ -143,6 +147,7 @@ export async function startN3r(
 
     let port: number | null = null;
     if (settings.role !== 'worker') {
+      const alerts = new RedisAlertStore(redis, settings.prefix);
       const queue = new BullmqJobQueue(redis, settings.prefix);
       stops.push(() => queue.close());
       const identity = new SlackIdentityResolver(web, registry.groups);
@@ -151,6 +156,7 @@ export async function startN3r(
       const app = createSlackApp(
         settings,
         { registry, identity, facts, policy, store, queue, scheduler, notifier, log, metrics },
+        alerts,
         {
           fetch: slackFetch,
           onConnectionChange: (connected) => {
@@ -158,6 +164,27 @@ export async function startN3r(
           },
         },
       );
+      if (settings.alerts.webhookToken) {
+        routes.push(
+          alertmanagerWebhookRoute({
+            token: settings.alerts.webhookToken,
+            store: alerts,
+            route: (payload) => routeAlertGroup(payload, { registry, facts, log }),
+            log,
+          }),
+        );
+        const sender = new AlertSender(
+          web,
+          alerts,
+          onCallChannels(registry),
+          { intervalMs: settings.alerts.channelIntervalMs, digestAfter: settings.alerts.digestAfter },
+          log,
+        );
+        sender.start();
+        stops.push(() => sender.stop());
+      } else {
+        log.info('N3R_ALERT_WEBHOOK_TOKEN is not set: the Alertmanager webhook is not served');
+      }
       if (settings.slack.mode === 'http') {
         const server = await app.start({ port: settings.slack.port, host: settings.slack.host });
         port = (server.address() as AddressInfo).port;

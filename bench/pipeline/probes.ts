@@ -106,6 +106,34 @@ export async function apiserverRequests(server: string, pkiDir: string): Promise
   return totals;
 }
 
+/**
+ * Waits until nothing writes to the apiserver (no create, update, patch, apply or delete) for `quietMs`:
+ * the controllers have finished what a phase left them (service accounts, root CA config maps, quota
+ * status for each new namespace), so that work is not billed to the next phase. Returns the seconds
+ * waited; gives up after `timeoutMs`.
+ */
+export async function waitForQuietApiserver(
+  read: () => Promise<Record<string, number>>,
+  options: { quietMs?: number; timeoutMs?: number } = {},
+): Promise<number> {
+  const quietMs = options.quietMs ?? 3000;
+  const started = Date.now();
+  const deadline = started + (options.timeoutMs ?? 120_000);
+  const writes = async () =>
+    Object.entries(await read())
+      .filter(([key]) => /^(POST|PUT|PATCH|APPLY|DELETE) /.test(key) && !key.endsWith(' leases'))
+      .reduce((sum, [, n]) => sum + n, 0);
+  let last = await writes();
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < quietMs && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await writes();
+    if (now !== last) quietSince = Date.now();
+    last = now;
+  }
+  return Math.round((Date.now() - started) / 100) / 10;
+}
+
 export function difference(after: Record<string, number>, before: Record<string, number>) {
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(after)) {

@@ -18,6 +18,8 @@ export interface PipelineResults {
     kubeQps: number;
     kubeBurst: number;
   };
+  /** Seconds waited for the apiserver to go quiet (no writes for 3 s) before each timed phase. */
+  settleSeconds?: { beforeDirect: number; beforePipeline: number; afterDirect: number };
   direct: {
     namespaces: number;
     created: number;

@@ -32,6 +32,7 @@ import {
   machineBusySeconds,
   pool,
   summariseMs,
+  waitForQuietApiserver,
 } from './probes.js';
 import { type PipelineResults, renderReadme } from './report.js';
 
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const run = Date.now().toString(36).slice(-5);
   const workDir = await mkdtemp(join(tmpdir(), 'n3r-bench-pipeline-'));
-  const stack = await startLocalStack({ progress });
+  const stack = await startLocalStack({ progress, logStores: false });
   const cp = stack.controlPlane;
   let worker: ChildProcess | null = null;
   const cleanUps: (() => Promise<unknown>)[] = [];
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
       `phase A (direct): warm-up ${plan.warmup}, then ${plan.count} namespaces, ${plan.concurrency} at a time`,
     );
     await direct(Array.from({ length: plan.warmup }, (_, i) => `team-a-bdw${run}-${i}`));
+    const settledBeforeA = await waitForQuietApiserver(metrics);
     const directPids = { ...stackPids, 'bench (bot + emulator + driver)': process.pid };
     const directCpu = await cpuMeter(directPids);
     const directMetrics = await metrics();
@@ -148,6 +150,10 @@ async function main(): Promise<void> {
     progress(
       `phase A: ${(directRun.wallMs / 1000).toFixed(1)} s, ${directCreated}/${plan.count} namespaces exist`,
     );
+
+    // The controllers' work for phase A's namespaces must not run during phase B.
+    const settledAfterA = await waitForQuietApiserver(metrics);
+    progress(`controllers quiet ${settledAfterA} s after phase A`);
 
     // ------------------------------------------------------------ phase B: the pipeline
     const emulator = new SlackEmulator(localWorkspace(), { rateLimit: false });
@@ -268,6 +274,7 @@ async function main(): Promise<void> {
       'worker process': workerPid,
       'bench (bot + emulator + driver)': process.pid,
     };
+    const settledBeforeB = await waitForQuietApiserver(metrics);
     const pipelineNames = Array.from({ length: plan.count }, (_, i) => `team-a-bp${run}-${i}`);
     progress(`phase B: ${plan.count} slash commands, ${plan.senders} senders`);
     const pipeCpu = await cpuMeter(pipelinePids);
@@ -306,6 +313,11 @@ async function main(): Promise<void> {
         commit: await gitCommit(),
       },
       plan,
+      settleSeconds: {
+        beforeDirect: settledBeforeA,
+        afterDirect: settledAfterA,
+        beforePipeline: settledBeforeB,
+      },
       direct: {
         namespaces: plan.count,
         created: directCreated,

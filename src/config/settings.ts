@@ -61,6 +61,15 @@ const envSchema = z.object({
   /** Kubeconfig with one context per cluster; absent means in-cluster service account (single cluster). */
   KUBECONFIG: z.string().optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Bearer token Alertmanager sends to `POST /webhooks/alertmanager`; when unset or empty the webhook is not served. */
+  N3R_ALERT_WEBHOOK_TOKEN: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  /** Pause between two messages the bot sends to one on-call channel (Slack allows about 1 per second). @defaultValue 1100 */
+  N3R_ALERT_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(1000).default(1100),
+  /** Alert groups waiting for one channel beyond which they are sent as digests, not one by one. @defaultValue 5 */
+  N3R_ALERT_DIGEST_AFTER: z.coerce.number().int().min(1).default(5),
 });
 
 export type Settings = Readonly<{
@@ -96,6 +105,8 @@ export type Settings = Readonly<{
   kubeRateLimit: { qps: number; burst: number };
   jobs: { lockMs: number; concurrencyPerCluster: number };
   logLevel: (typeof logLevels)[number];
+  /** On-call alert threads: the webhook's token and the pace of each channel. */
+  alerts: { webhookToken: string | undefined; channelIntervalMs: number; digestAfter: number };
 }>;
 
 /** Reads settings from the environment once; every problem is reported together. */
@@ -156,5 +167,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     kubeRateLimit: { qps: e.N3R_KUBE_QPS, burst: e.N3R_KUBE_BURST },
     jobs: { lockMs: e.N3R_JOB_LOCK_MS, concurrencyPerCluster: e.N3R_CONCURRENCY_PER_CLUSTER },
     logLevel: e.LOG_LEVEL,
+    alerts: {
+      webhookToken: e.N3R_ALERT_WEBHOOK_TOKEN,
+      channelIntervalMs: e.N3R_ALERT_CHANNEL_INTERVAL_MS,
+      digestAfter: e.N3R_ALERT_DIGEST_AFTER,
+    },
   });
 }

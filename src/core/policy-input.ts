@@ -1,6 +1,6 @@
 import type { AnyRequestKind } from '../requests/registry.js';
 import type { Decision, PolicyInput } from './decision.js';
-import type { FactsProvider, PolicyEngine } from './ports.js';
+import type { FactsProvider, GatheredFacts, PolicyEngine } from './ports.js';
 import type { Approval, ClusterRef, Requester } from './request.js';
 
 type KindParams = Parameters<AnyRequestKind['toPolicyParams']>[0];
@@ -15,19 +15,22 @@ export interface Evaluation {
   approvals: readonly Approval[];
 }
 
-/** Fetches the facts the kind's rules need (today: its namespace) into `input.context`. */
-export async function gatherContext(
+/** Fetches the facts the kind's rules need (today: its namespace). */
+export async function gatherFacts(
   facts: FactsProvider,
   kind: AnyRequestKind,
   params: KindParams,
   cluster: ClusterRef,
-) {
-  const context: Record<string, unknown> = {};
+): Promise<GatheredFacts> {
   const namespace = kind.namespaceOf?.(params);
-  if (namespace !== undefined) {
-    const found = await facts.namespace(cluster.name, namespace);
-    context.namespace = { exists: found.exists, team: found.team, request_id: found.requestId };
-  }
+  return namespace === undefined ? {} : { namespace: await facts.namespace(cluster.name, namespace) };
+}
+
+/** The facts as the policy sees them in `input.context`. */
+export function policyContext(gathered: GatheredFacts): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  const found = gathered.namespace;
+  if (found) context.namespace = { exists: found.exists, team: found.team, request_id: found.requestId };
   return context;
 }
 
@@ -49,12 +52,15 @@ export function buildPolicyInput(args: Evaluation & { context: Record<string, un
   };
 }
 
-/** Gathers fresh facts and asks the policy; the input goes with the decision for the audit trail. */
+/**
+ * Gathers fresh facts and asks the policy; the input goes with the decision for the audit trail, and the
+ * facts go to the executor, which then need not read them again.
+ */
 export async function evaluate(
   deps: { facts: FactsProvider; policy: PolicyEngine },
   args: Evaluation,
-): Promise<{ decision: Decision; input: PolicyInput }> {
-  const context = await gatherContext(deps.facts, args.kind, args.params, args.cluster);
-  const input = buildPolicyInput({ ...args, context });
-  return { decision: deps.policy.decide(args.cluster.type, input), input };
+): Promise<{ decision: Decision; input: PolicyInput; facts: GatheredFacts }> {
+  const facts = await gatherFacts(deps.facts, args.kind, args.params, args.cluster);
+  const input = buildPolicyInput({ ...args, context: policyContext(facts) });
+  return { decision: deps.policy.decide(args.cluster.type, input), input, facts };
 }

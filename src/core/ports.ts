@@ -9,6 +9,7 @@ import type {
   Requester,
   RequestRecord,
   RequestState,
+  ResultOutput,
 } from './request.js';
 
 export interface PolicyEngine {
@@ -64,6 +65,8 @@ export interface Notifier {
   updateCard(record: RequestRecord): Promise<void>;
   /** Adds a reply in the card's thread. */
   replyInThread(record: RequestRecord, text: string): Promise<void>;
+  /** Shares a result's output in the card's thread: inline when it is short, as an uploaded file otherwise. */
+  shareOutput(record: RequestRecord, output: ResultOutput): Promise<void>;
   /** Posts the approval prompt in the approvers' channel of the request's cluster type. */
   postPrompt(record: RequestRecord): Promise<MessageRef>;
   /** Redraws the approval prompt from the record (approvals so far, or the outcome). */
@@ -89,6 +92,11 @@ export interface NamespaceFacts {
   requestId: string | null;
 }
 
+/** The facts read for one decision, by subject. */
+export interface GatheredFacts {
+  namespace?: NamespaceFacts;
+}
+
 /** Facts the policy needs, fetched before evaluation; the policy itself never calls out. */
 export interface FactsProvider {
   namespace(cluster: string, name: string): Promise<NamespaceFacts>;
@@ -102,6 +110,11 @@ export interface ExecutorContext<K extends KindId> {
   record: RequestRecord;
   params: ParamsOf<K>;
   dryRun: boolean;
+  /**
+   * What the worker read for the policy right before executing (absent for dry runs): an executor that
+   * needs the same state uses it rather than reading it again.
+   */
+  facts?: GatheredFacts;
   log: Logger;
   signal: AbortSignal;
   /** A line for the request's thread, e.g. `2/3 replicas ready`; coalesced before it reaches Slack. */

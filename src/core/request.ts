@@ -46,6 +46,15 @@ export interface ExecutionResult {
   details: string[];
   /** For a time-bound change (an ACL): when it must be undone. The jobs layer schedules the revocation. */
   expiresAt?: string;
+  /** Text for the requester (log lines), already masked: shown in the thread when short, attached as a file when long. */
+  output?: ResultOutput;
+}
+
+/** Lines a result hands to the requester, with the name and title they get as a file. */
+export interface ResultOutput {
+  filename: string;
+  title: string;
+  lines: string[];
 }
 
 /** One approval, bound to the request as it was when approved. */
@@ -75,6 +84,8 @@ export interface RequestRecord {
   state: RequestState;
   /** Where the request was made; the card goes there. */
   channel: string;
+  /** When the request was made in a thread (an alert thread): the card and its replies go there. */
+  threadTs?: string;
   card: MessageRef | null;
   /** The approval prompt in the approvers' channel, when approval was asked. */
   prompt: MessageRef | null;

@@ -110,7 +110,7 @@ async function decideAndExecute(
   const kind = requestKinds[running.kind];
   const params = kind.params.parse(running.params);
   // Fresh facts and the approvals as they stand: the world may have changed while the job waited.
-  const { decision } = await evaluate(deps, {
+  const { decision, facts } = await evaluate(deps, {
     id: running.id,
     kind,
     params,
@@ -136,6 +136,7 @@ async function decideAndExecute(
     record: running,
     params,
     dryRun: false,
+    facts,
     log,
     signal: run.signal,
     progress: (line) => progress.report(line),
@@ -165,6 +166,8 @@ async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promis
       ? [`:white_check_mark: ${record.result?.summary ?? 'done'}`, ...(record.result?.details ?? [])]
       : [`:x: ${record.error ?? 'failed'}`];
   await tell(log, () => deps.notifier.replyInThread(record, lines.join('\n')));
+  const output = record.state === 'succeeded' ? record.result?.output : undefined;
+  if (output) await tell(log, () => deps.notifier.shareOutput(record, output));
   await deps.store.update(record.id, (r) =>
     r.state === record.state ? { record: { ...r, reportedState: r.state } } : null,
   );

@@ -38,6 +38,8 @@ export interface Ask {
   rawParams: Record<string, unknown>;
   slackUserId: string;
   channel: string;
+  /** The thread of `channel` the request was made in (an alert thread); its card goes there. */
+  threadTs?: string;
   /** Unique per delivery of the ask (the slash command's trigger_id); a redelivery gets the same one. */
   deliveryId?: string;
 }
@@ -119,6 +121,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     cluster: clusterRef,
     state: awaiting ? 'awaiting_approval' : 'queued',
     channel: ask.channel,
+    ...(ask.threadTs ? { threadTs: ask.threadTs } : {}),
     card: null,
     prompt: null,
     requestHash: requestHash({

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { type Cluster, type ClusterRegistry, findCluster } from '../config/cluster-registry.js';
 import { ConfigError } from '../errors.js';
 import type { KubeClients } from './kube-clients.js';
+import type { LogStoreOptions } from './logs/log-stores.js';
 
 /** A Gateway API Gateway, by name and namespace. */
 export interface GatewayRef {
@@ -58,6 +59,8 @@ export interface ExecutorDeps {
   prefix: string;
   /** Platform conventions; each missing field takes its default (`defaultExecutorOptions`). */
   options?: Partial<ExecutorOptions>;
+  /** How log stores are queried; each missing field takes its default (`defaultLogStoreOptions`). */
+  logStores?: Partial<LogStoreOptions>;
 }
 
 export function executorOptions(deps: ExecutorDeps): ExecutorOptions {

@@ -1,8 +1,10 @@
 import type { ExecutorMap, RevokerMap } from '../core/ports.js';
 import { aclOpenExecutor, revokeAcl } from './acl-open.js';
+import { alertSilenceExecutor } from './alert-silence.js';
 import { appDeployExecutor } from './app-deploy.js';
 import { elasticsearchProvisionExecutor } from './elasticsearch-provision.js';
 import type { ExecutorDeps } from './executor-deps.js';
+import { logsQueryExecutor } from './logs-query.js';
 import { namespaceCreateExecutor } from './namespace-create.js';
 
 export { expiredAcls } from './acl-open.js';
@@ -15,6 +17,8 @@ export function createExecutors(deps: ExecutorDeps): ExecutorMap {
     'acl.open': aclOpenExecutor(deps),
     'app.deploy': appDeployExecutor(deps),
     'elasticsearch.provision': elasticsearchProvisionExecutor(deps),
+    'alert.silence': alertSilenceExecutor(deps),
+    'logs.query': logsQueryExecutor(deps),
   };
 }
 

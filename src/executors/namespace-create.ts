@@ -4,8 +4,8 @@ import { AppError } from '../errors.js';
 import { EgressIpAllocator } from '../store/egress-ip-allocator.js';
 import { clusterOf, type ExecutorDeps, type ExecutorOptions, executorOptions } from './executor-deps.js';
 import { applyAll, type Manifest, objectName } from './kube-apply.js';
-import { fromKubeError } from './kube-errors.js';
-import { managedByLabel, managedMetadata, requestIdAnnotation } from './managed-metadata.js';
+import { KubeFactsProvider } from './kube-facts-provider.js';
+import { managedMetadata } from './managed-metadata.js';
 
 export type { Manifest } from './kube-apply.js';
 
@@ -123,19 +123,12 @@ export function namespaceObjects(
 export function namespaceCreateExecutor(deps: ExecutorDeps): Executor<'namespace.create'> {
   const allocator = new EgressIpAllocator(deps.redis, deps.prefix);
   const options = executorOptions(deps);
-  return async ({ record, params, dryRun, log }) => {
+  const namespaceFacts = new KubeFactsProvider(deps.kube);
+  return async ({ record, params, dryRun, facts, log }) => {
     const api = deps.kube.for(record.cluster.name);
-    const existing = await api
-      .get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: params.name } })
-      .catch((error: unknown) => {
-        throw fromKubeError(error, `reading namespace ${params.name}`);
-      });
-    const owner = existing?.metadata?.annotations?.[requestIdAnnotation];
-    if (existing && owner !== record.id) {
-      const by =
-        existing.metadata?.labels?.[managedByLabel] === 'n3r' && owner
-          ? `request ${owner}`
-          : 'someone outside n3r';
+    const existing = facts?.namespace ?? (await namespaceFacts.namespace(record.cluster.name, params.name));
+    if (existing.exists && existing.requestId !== record.id) {
+      const by = existing.requestId ? `request ${existing.requestId}` : 'someone outside n3r';
       throw new AppError('CONFLICT', `namespace ${params.name} exists (created by ${by})`, {
         userText: `namespace ${params.name} already exists on ${record.cluster.name} (created by ${by}); nothing was changed`,
       });
@@ -167,12 +160,12 @@ export function namespaceCreateExecutor(deps: ExecutorDeps): Executor<'namespace
     for (const object of namespaceObjects(record, params, { ip: egressIp, options })) {
       // A dry run cannot place objects in a namespace that does not exist yet: the apiserver refuses
       // them (NamespaceLifecycle), so they are listed as coming with the namespace, unvalidated.
-      if (dryRun && !existing && object.metadata?.namespace) {
+      if (dryRun && !existing.exists && object.metadata?.namespace) {
         applied.push(`${objectName(object)} (with the namespace; validated when it exists)`);
         continue;
       }
       // A namespace found absent holds nothing yet: its objects need no read before they are applied.
-      applied.push(...(await applyAll(api, [object], { dryRun, log, absent: !existing })));
+      applied.push(...(await applyAll(api, [object], { dryRun, log, absent: !existing.exists })));
     }
     return {
       summary: `namespace ${params.name} ${dryRun ? 'would be created' : 'created'} on ${record.cluster.name} for ${params.team}, egress IP ${egressIp}`,

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { aclOpen } from './acl-open.js';
+import { alertSilence } from './alert-silence.js';
 import { appDeploy } from './app-deploy.js';
 import type { BaseParams, RequestKind } from './define.js';
 import { elasticsearchProvision } from './elasticsearch-provision.js';
+import { logsQuery } from './logs-query.js';
 import { namespaceCreate } from './namespace-create.js';
 
 /** Every request kind, by id. Adding a kind: one file here, one executor, rules in the policies. */
@@ -11,6 +13,8 @@ export const requestKinds = {
   [aclOpen.id]: aclOpen,
   [appDeploy.id]: appDeploy,
   [elasticsearchProvision.id]: elasticsearchProvision,
+  [alertSilence.id]: alertSilence,
+  [logsQuery.id]: logsQuery,
 } as const;
 
 export type KindId = keyof typeof requestKinds;

@@ -82,8 +82,24 @@ describe('the worker as its own process: killed, or stopped', () => {
         channel: channels.team,
       });
     }
+    const allRecords = async () => {
+      const keys = await redis.keys(`${prefix}:request:*`);
+      return (await Promise.all(keys.map((k) => redis.hget(k, 'json')))).map(
+        (j) => JSON.parse(j ?? '{}') as RequestRecord,
+      );
+    };
+    const settled = async () => (await allRecords()).filter((r) => r.state === 'succeeded').length;
     for (let k = 0; k < kills; k++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 2000));
+      // Killed only once this process is at work (a slow start on a busy machine would otherwise see the
+      // kill before its first job), at a random moment of that work.
+      const before = await settled();
+      if (before === requests) break;
+      await eventually(
+        'the restarted worker to settle a request',
+        async () => (await settled()) > before,
+        60_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 1500));
       const victim = worker as ChildProcess;
       victim.kill('SIGKILL');
       await once(victim, 'exit');
@@ -93,10 +109,7 @@ describe('the worker as its own process: killed, or stopped', () => {
     const records = await eventually(
       'every request to settle',
       async () => {
-        const keys = await redis.keys(`${prefix}:request:*`);
-        const all = (await Promise.all(keys.map((k) => redis.hget(k, 'json')))).map(
-          (j) => JSON.parse(j ?? '{}') as RequestRecord,
-        );
+        const all = await allRecords();
         return all.length === requests && all.every((r) => ['succeeded', 'failed'].includes(r.state))
           ? all
           : null;

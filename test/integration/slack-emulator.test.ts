@@ -728,6 +728,30 @@ describe('the Web API refuses what Slack refuses', () => {
     }
   });
 
+  it('limits other methods by their tier per workspace when asked: chat.update 50 a minute', async () => {
+    const emulator = new SlackEmulator(localWorkspace(), { methodLimits: true });
+    await emulator.start();
+    try {
+      const impatient = webClient(emulator, emulator.botToken, { rejectRateLimitedCalls: true });
+      const posted = await impatient.chat.postMessage({ channel: channels.team, text: 'v0' });
+      const ts = posted.ts ?? '';
+      for (let i = 1; i <= 50; i++)
+        await impatient.chat.update({ channel: channels.team, ts, text: `v${i}` });
+      await expect(impatient.chat.update({ channel: channels.team, ts, text: 'v51' })).rejects.toMatchObject({
+        code: 'slack_webapi_rate_limited_error',
+      });
+      expect(emulator.message(channels.team, ts)?.text).toBe('v50');
+      // Another method has its own budget.
+      expect(
+        await slackError(
+          impatient.chat.postEphemeral({ channel: channels.team, user: people.requester, text: 'x' }),
+        ),
+      ).toBe('ok');
+    } finally {
+      await emulator.stop();
+    }
+  });
+
   it('answers missing_scope when the bot lacks the method’s scope', async () => {
     const emulator = new SlackEmulator(localWorkspace(), { botScopes: ['chat:write', 'commands'] });
     await emulator.start();

@@ -15,6 +15,10 @@ export interface StackInfo {
   policyDir: string;
   opa: string;
   redisServer: string;
+  alertmanager: string;
+  /** The local log stores: VictoriaLogs (access logs) and OpenSearch (audit logs). */
+  victoriaLogsUrl: string;
+  openSearchUrl: string;
 }
 
 declare module 'vitest' {
@@ -34,6 +38,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startLocalStack();
   const controlPlane = stack.controlPlane;
   if (!controlPlane) throw new Error('the local stack started without its control plane');
+  if (!stack.victoriaLogsUrl || !stack.openSearchUrl)
+    throw new Error('the local stack started without its log stores');
   project.provide('stack', {
     redisUrl: stack.redisUrl,
     server: controlPlane.server,
@@ -43,6 +49,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     policyDir,
     opa: stack.tools.opa,
     redisServer: stack.tools.redisServer,
+    alertmanager: stack.tools.alertmanager,
+    victoriaLogsUrl: stack.victoriaLogsUrl,
+    openSearchUrl: stack.openSearchUrl,
   });
   return () => stack.stop();
 }

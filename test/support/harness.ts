@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
+import { withLocalLogStores } from '../../scripts/local-stack/log-store-registry.js';
+import { type ClusterRegistry, loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings, type Settings } from '../../src/config/settings.js';
 import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { BullmqJobQueue } from '../../src/jobs/bullmq-job-queue.js';
@@ -10,7 +11,7 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { type RunningN3r, startN3r } from '../../src/start-n3r.js';
 import { localRegistryPath } from './local-paths.js';
 import { localWorkspace } from './local-workspace.js';
-import { SlackEmulator } from './slack-emulator.js';
+import { SlackEmulator, type SlackEmulatorOptions } from './slack-emulator.js';
 
 export interface Harness {
   emulator: SlackEmulator;
@@ -42,11 +43,14 @@ export async function startHarness(
     env?: Record<string, string>;
     /** Makes the logger n3r writes to, e.g. one whose lines the test reads. */
     logger?: (settings: Settings) => Logger;
+    emulator?: SlackEmulatorOptions;
+    /** Changes the registry the bot gets (the local one, with the stack's log stores). */
+    registry?: (registry: ClusterRegistry) => ClusterRegistry;
   } = {},
 ): Promise<Harness> {
   const mode = options.mode ?? 'http';
   const stack = inject('stack');
-  const emulator = new SlackEmulator(localWorkspace());
+  const emulator = new SlackEmulator(localWorkspace(), options.emulator);
   await emulator.start();
   const prefix = `t-${uniqueSuffix()}`;
   const env = {
@@ -71,7 +75,9 @@ export async function startHarness(
   const settings = loadSettings(env);
   const log = options.logger?.(settings) ?? createLogger({ level: settings.logLevel, role: 'test' });
   const extras: RunningN3r[] = [];
-  const n3r = await startN3r(settings, loadClusterRegistry(localRegistryPath), log);
+  const withStores = withLocalLogStores(loadClusterRegistry(localRegistryPath), stack);
+  const registry = options.registry ? options.registry(withStores) : withStores;
+  const n3r = await startN3r(settings, registry, log);
   if (mode === 'http') emulator.appUrl = `http://127.0.0.1:${n3r.port}/slack/events`;
   else await emulator.waitFor('the bot to connect over socket mode', () => emulator.socketConnections > 0);
   const kc = new KubeConfig();
@@ -79,7 +85,6 @@ export async function startHarness(
   const redis = new Redis(settings.redisUrl);
   // A test may restart Redis on purpose; the connection waits for it quietly.
   redis.on('error', () => undefined);
-  const registry = loadClusterRegistry(localRegistryPath);
   const queues = new BullmqJobQueue(redis, prefix);
   return {
     emulator,

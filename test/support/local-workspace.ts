@@ -9,6 +9,7 @@ export const localWorkspace = (): EmulatedWorkspace => ({
     { id: 'UCAROL', name: 'carol', email: 'carol@n3r.example' },
     { id: 'UDAVE', name: 'dave', email: 'dave@n3r.example' },
     { id: 'UMALLORY', name: 'mallory', email: 'mallory@n3r.example' },
+    { id: 'UERIN', name: 'erin', email: 'erin@n3r.example' },
   ],
   channels: [
     { id: 'C0TEAMA', name: 'team-a' },
@@ -20,7 +21,7 @@ export const localWorkspace = (): EmulatedWorkspace => ({
     { id: 'S0TEAMDATA', handle: 'team-data', users: ['UALICE'] },
     { id: 'S0APPROVERS', handle: 'n3r-approvers', users: ['UBOB', 'UDAVE'] },
     { id: 'S0NETWORK', handle: 'n3r-network-approvers', users: ['UBOB'] },
-    { id: 'S0AUDIT', handle: 'n3r-audit', users: [] },
+    { id: 'S0AUDIT', handle: 'n3r-audit', users: ['UERIN'] },
     { id: 'S0SRE', handle: 'n3r-sre', users: [] },
     { id: 'S0TEAMAONCALL', handle: 'team-a-oncall', users: ['UCAROL'] },
   ],
@@ -33,6 +34,8 @@ export const people = {
   secondApprover: 'UDAVE',
   teammate: 'UCAROL',
   outsider: 'UMALLORY',
+  /** In the audit group: reads any namespace's logs, audit logs, and may send raw query text. */
+  auditor: 'UERIN',
 } as const;
 
 export const channels = { team: 'C0TEAMA', approvals: 'C0APPROVALS', onCall: 'C0ONCALL' } as const;

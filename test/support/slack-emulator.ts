@@ -15,6 +15,7 @@ import {
   viewButtonClick,
   viewSubmission,
 } from './slack-deliveries.js';
+import type { EmulatedFile } from './slack-files.js';
 import { applyMessageResponse, parseResponseBody } from './slack-responses.js';
 import { SocketModeServer } from './slack-socket-mode.js';
 import { dmChannelOf, SlackState } from './slack-state.js';
@@ -95,6 +96,7 @@ export class SlackEmulator {
   readonly #transport: AppTransport;
   readonly #webApi: SlackWebApi;
   readonly #waiters = new Set<() => void>();
+  readonly #listeners = new Set<() => void>();
 
   constructor(
     readonly workspace: EmulatedWorkspace,
@@ -131,6 +133,7 @@ export class SlackEmulator {
       options,
       specPath,
       () => this.#socket.open(this.url),
+      () => this.url,
     );
     this.#server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -210,6 +213,20 @@ export class SlackEmulator {
   /** A person runs a global shortcut. */
   async globalShortcut(args: { user: string; callbackId: string }): Promise<Delivery> {
     return this.send(globalShortcut(this.#state, args));
+  }
+
+  /**
+   * A person closes a modal with its close button: it and any view pushed above it go away. The app's
+   * views never ask for `notify_on_close`, so no `view_closed` is emulated; a view that asks is refused.
+   */
+  closeModal(args: { user: string; viewId: string }): void {
+    const view = this.views.get(args.viewId);
+    if (view?.type !== 'modal' || view.user !== args.user || !view.open)
+      throw new Error(`emulator: ${args.user} has no open modal ${args.viewId}`);
+    if (view.view.notify_on_close === true)
+      throw new Error('emulator: view_closed deliveries (notify_on_close) are not emulated');
+    this.#state.views.close(view.id);
+    this.notify();
   }
 
   /** A person opens the app's Home tab: `app_home_opened`. */
@@ -336,16 +353,26 @@ export class SlackEmulator {
     return this.#transport.send(outgoing);
   }
 
+  /** Calls `listener` after every change and every call the app makes; returns how to stop listening. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   private notify(): void {
     for (const wake of this.#waiters) wake();
     this.#waiters.clear();
+    for (const listener of this.#listeners) listener();
   }
 
   // ---------------------------------------------------------------- HTTP
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    if (req.method === 'POST' && url.pathname.startsWith('/upload/'))
+      return this.upload(url, req, bytes, res);
+    const raw = bytes.toString('utf8');
     if (url.pathname.startsWith('/api/')) return this.webApi(url, req, raw, res);
     if (req.method === 'POST' && /^\/(commands|actions)\/[^/]+\/[^/]+\/[^/]+$/.test(url.pathname))
       return this.responseUrl(url.pathname, raw, res);
@@ -370,6 +397,19 @@ export class SlackEmulator {
     this.calls.push({ method, args, response: answer.body, status: answer.status });
     this.notify();
     json(res, answer.status, answer.body, answer.headers);
+  }
+
+  /** An upload URL from files.getUploadURLExternal: Slack answers 200 "OK - <bytes>" or an error status. */
+  private upload(url: URL, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+    const outcome = this.#state.files.receive(url.pathname, body, req.headers['content-type'] ?? '');
+    this.notify();
+    if (outcome.ok) res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${body.length}`);
+    else res.writeHead(outcome.status, { 'content-type': 'text/plain' }).end(outcome.error);
+  }
+
+  /** Files uploaded through the external upload flow, by id, with their bytes and where they were shared. */
+  get files(): ReadonlyMap<string, EmulatedFile> {
+    return this.#state.files.files;
   }
 
   private responseUrl(path: string, raw: string, res: ServerResponse): void {
@@ -423,10 +463,10 @@ function bearer(header: string | undefined): string | null {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function json(

@@ -1,5 +1,6 @@
 import { withSlackIds } from './slack-blocks.js';
 import { Clock } from './slack-clock.js';
+import { SlackFiles } from './slack-files.js';
 import { ResponseUrlRegistry, TriggerRegistry } from './slack-triggers.js';
 import type {
   EmulatedUser,
@@ -30,6 +31,7 @@ export class SlackState {
   readonly views = new ViewStore(this.clock);
   readonly triggers = new TriggerRegistry(this.clock);
   readonly responseUrls = new ResponseUrlRegistry(this.clock);
+  readonly files = new SlackFiles();
   #tsCounter = 0;
 
   constructor(

@@ -10,7 +10,32 @@ export interface WebApiOptions {
   botScopes?: string[];
   /** chat.postMessage per channel; `false` turns the limit off. */
   rateLimit?: RateLimit | false;
+  /**
+   * Slack's per-method tiers, counted per workspace (chat.update is Tier 3: 50 a minute; see
+   * `methodTiers`), each a bucket of a minute's calls refilled evenly. Off unless asked: suites that make
+   * hundreds of requests a minute would spend most of their time waiting out Retry-After. @defaultValue false
+   */
+  methodLimits?: boolean;
 }
+
+/**
+ * Calls a minute per method, from Slack's tiers (docs.slack.dev/apis/web-api/rate-limits; tiers per
+ * method as the Java SDK's MethodsRateLimits lists them): Tier 2 20, Tier 3 50, Tier 4 100.
+ */
+export const methodTiers: Record<string, number> = {
+  'chat.update': 50,
+  'chat.postEphemeral': 100,
+  'chat.delete': 50,
+  'reactions.add': 50,
+  'views.open': 100,
+  'views.update': 100,
+  'views.push': 100,
+  'views.publish': 100,
+  'users.info': 100,
+  'usergroups.users.list': 20,
+  'conversations.history': 50,
+  'conversations.replies': 50,
+};
 
 export interface WebApiAnswer {
   status: number;
@@ -34,6 +59,8 @@ const appTokenMethods = new Set(['apps.connections.open']);
 /** Methods newer than the 2020 spec in shared/slack, modelled by hand. */
 const extraSpecs: Record<string, MethodSpec> = {
   'apps.connections.open': { required: [], scope: 'connections:write' },
+  'files.getUploadURLExternal': { required: ['filename', 'length'], scope: 'files:write' },
+  'files.completeUploadExternal': { required: ['files'], scope: 'files:write' },
 };
 
 /** The default chat.postMessage limit: generous enough that ordinary tests never meet it. */
@@ -63,6 +90,7 @@ function jsonArg(value: unknown): unknown {
 export class SlackWebApi {
   readonly #specs: Map<string, MethodSpec>;
   readonly #postLimit: TokenBuckets | null;
+  readonly #methodLimits: Map<string, TokenBuckets> | null;
   readonly #handlers: Record<string, Handler>;
 
   constructor(
@@ -71,11 +99,26 @@ export class SlackWebApi {
     private readonly options: WebApiOptions,
     specPath: string,
     openConnection: OpenConnection,
+    /** The emulator's base URL, for the upload URLs it hands out. */
+    private readonly baseUrl: () => string = () => 'http://127.0.0.1',
   ) {
     this.#specs = loadMethodSpecs(specPath);
     const limit = options.rateLimit ?? defaultPostMessageLimit;
     this.#postLimit = limit === false ? null : new TokenBuckets(limit, state.clock);
-    this.#handlers = { ...this.messageMethods(), ...this.viewMethods(), ...this.directoryMethods() };
+    this.#methodLimits = options.methodLimits
+      ? new Map(
+          Object.entries(methodTiers).map(([method, perMinute]) => [
+            method,
+            new TokenBuckets({ perSecond: perMinute / 60, burst: perMinute }, state.clock),
+          ]),
+        )
+      : null;
+    this.#handlers = {
+      ...this.messageMethods(),
+      ...this.viewMethods(),
+      ...this.directoryMethods(),
+      ...this.fileMethods(),
+    };
     this.#handlers['apps.connections.open'] = () => openConnection() as Json;
   }
 
@@ -99,8 +142,14 @@ export class SlackWebApi {
         headers,
       );
     }
-    if (method === 'chat.postMessage' && this.#postLimit) {
-      const taken = this.#postLimit.take(String(args.channel));
+    const tier = this.#methodLimits?.get(method);
+    const taken =
+      method === 'chat.postMessage' && this.#postLimit
+        ? this.#postLimit.take(String(args.channel))
+        : tier
+          ? tier.take('workspace')
+          : null;
+    if (taken) {
       if (!taken.ok) {
         return {
           status: 429,
@@ -258,6 +307,58 @@ export class SlackWebApi {
           return fail('hash_conflict');
         if (views.externalIdTaken(parsed.view.external_id, home?.id)) return fail('duplicate_external_id');
         return answer(views.publish(user.id, parsed.view));
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- files.* (the external upload flow)
+
+  private fileMethods(): Record<string, Handler> {
+    const { state } = this;
+    return {
+      'files.getUploadURLExternal': (args) => {
+        const length = Number(args.length);
+        if (!Number.isInteger(length) || length <= 0 || String(args.length).trim() !== String(length))
+          return invalidArguments(['[ERROR] length must be a positive integer']);
+        if (typeof args.filename !== 'string' || args.filename.trim() === '')
+          return invalidArguments(['[ERROR] filename must be a non-empty string']);
+        const file = state.files.reserve(args.filename, length);
+        return ok({ upload_url: `${this.baseUrl()}${file.uploadPath}`, file_id: file.id });
+      },
+      'files.completeUploadExternal': (args) => {
+        const threadTs = typeof args.thread_ts === 'string' && args.thread_ts !== '' ? args.thread_ts : null;
+        const channelArg = args.channel_id;
+        if (threadTs !== null && (channelArg === undefined || channelArg === ''))
+          return invalidArguments(['[ERROR] thread_ts needs channel_id']);
+        const channel =
+          channelArg === undefined || channelArg === '' ? null : this.resolveChannel(channelArg);
+        if (channelArg !== undefined && channelArg !== '' && channel === null)
+          return fail('channel_not_found');
+        if (channel !== null && threadTs !== null && !state.findMessage(channel, threadTs))
+          return fail('thread_not_found');
+        const found = state.files.completable(jsonArg(args.files));
+        if ('error' in found)
+          return found.error === 'invalid_arguments'
+            ? invalidArguments(['[ERROR] files must be a non-empty array of {id, title}'])
+            : fail(found.error);
+        const comment = typeof args.initial_comment === 'string' ? args.initial_comment : '';
+        const message =
+          channel === null
+            ? null
+            : state.post(
+                channel,
+                threadTs,
+                state.identity.botUserId,
+                comment || found.files.map((f) => f.title ?? f.file.filename).join(', '),
+                [],
+              );
+        for (const { file, title } of found.files) {
+          file.title = title ?? file.filename;
+          file.shared = { channel, threadTs, messageTs: message?.ts ?? null };
+        }
+        return ok({
+          files: found.files.map(({ file }) => ({ id: file.id, title: file.title, name: file.filename })),
+        });
       },
     };
   }

@@ -21,6 +21,15 @@ function isOptional(kind: AnyRequestKind, name: string): boolean {
 
 const option = (value: string) => ({ text: plain(value), value });
 
+/** The choices of a param that is one of a fixed set (`--source access|audit`), else null. */
+function enumChoices(kind: AnyRequestKind, name: string): string[] | null {
+  const shape = kind.params instanceof z.ZodObject ? (kind.params.shape as Record<string, z.ZodType>) : {};
+  let schema: z.ZodType | undefined = shape[name];
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional)
+    schema = schema.unwrap() as z.ZodType;
+  return schema instanceof z.ZodEnum ? (schema.options as string[]) : null;
+}
+
 /**
  * A typed modal for a request kind, from its parameter schema: the cluster and the team are chosen from
  * the registry and the requester's groups, everything else is typed as in the command.
@@ -35,7 +44,11 @@ export function requestForm(
   for (const name of paramNames(kind)) {
     const optional = isOptional(kind, name);
     const choices =
-      name === 'cluster' ? registry.clusters.map((c) => c.name) : name === 'team' ? groups : null;
+      name === 'cluster'
+        ? registry.clusters.map((c) => c.name)
+        : name === 'team'
+          ? groups
+          : enumChoices(kind, name);
     const element: types.InputBlock['element'] =
       choices && choices.length > 0
         ? {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { NamespaceFacts } from '../../../src/core/ports.js';
 import type { RequestRecord } from '../../../src/core/request.js';
 import { AppError } from '../../../src/errors.js';
 import { defaultExecutorOptions } from '../../../src/executors/executor-deps.js';
@@ -23,11 +24,13 @@ describe('the namespace.create executor on a real apiserver', () => {
     record: RequestRecord,
     params: { name: string; team: string; cpu: string; memory: string },
     dryRun = false,
+    facts?: NamespaceFacts,
   ) =>
     execute({
       record,
       params: { ...params, cluster: 'pub-local-a' },
       dryRun,
+      ...(facts ? { facts: { namespace: facts } } : {}),
       log,
       signal: new AbortController().signal,
       progress: () => undefined,
@@ -82,6 +85,19 @@ describe('the namespace.create executor on a real apiserver', () => {
     });
     const ns = await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     expect(ns?.metadata?.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
+  });
+
+  it('trusts the facts the worker read for the policy instead of reading the namespace again', async () => {
+    // The worker read, right before executing, that another request made this namespace: the executor
+    // refuses on that alone (the apiserver has no such namespace, so only the facts can say so).
+    const name = `team-a-facts-${uniqueSuffix()}`;
+    const params = { name, team: 'team-a', cpu: '2', memory: '4Gi' };
+    const facts = { exists: true, team: 'team-a', requestId: 'r-other' };
+    await expect(run(recordFor_('r-mine', name), params, false, facts)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      userText: expect.stringContaining('created by request r-other'),
+    });
+    expect(await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })).toBeNull();
   });
 
   it('runs as an identity that can do what executors need and nothing more', async () => {

@@ -63,6 +63,31 @@ groups: {}`);
     expect(message).toContain("clusters[1].name: duplicate cluster name 'a'");
   });
 
+  it('names the log store of each source, and refuses one without its URL', () => {
+    const cluster = (extra: string) =>
+      `{ name: a, type: public, region: r, kubeContext: c, natGateway: { egressPool: 10.0.0.0/28 }, elbGateway: { l4Address: 1.1.1.1, l7Address: 1.1.1.2 }, ${extra} }`;
+    const rest = `
+approverChannels: { public: C1234, dedicated: C1234, stateful: C1234 }
+onCall: { defaultChannel: C1234 }
+groups: {}`;
+    const registry = parseClusterRegistry(
+      `clusters: [${cluster('victorialogs: { url: "http://vl:9428" }, elasticsearch: { url: "http://es:9200" }, logs: { access: victorialogs, audit: elasticsearch }')}]${rest}`,
+      'test.yaml',
+    );
+    expect(registry.clusters[0]?.logs).toEqual({
+      access: 'victorialogs',
+      audit: 'elasticsearch',
+      auditIndex: 'audit-*',
+    });
+    const message = problemsOf(
+      `clusters: [${cluster('logs: { access: loki, audit: elasticsearch }')}]${rest}`,
+    );
+    expect(message).toContain(
+      "clusters[0].logs.access: the access logs are served by 'loki', and the cluster has no 'loki' entry with its URL",
+    );
+    expect(message).toContain('clusters[0].logs.audit:');
+  });
+
   it('reports YAML syntax errors and unreadable files clearly', () => {
     expect(problemsOf('clusters: [')).toMatch(/is invalid \(1 problem\)/);
     expect(() => loadClusterRegistry('/nonexistent/registry.yaml')).toThrow(/cannot be read/);

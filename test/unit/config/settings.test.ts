@@ -74,4 +74,29 @@ describe('settings', () => {
       'REDIS_SENTINELS: must be host:port[,host:port…]',
     );
   });
+
+  it('reads the alert webhook token and the alert pacing, refusing a short token without echoing it', () => {
+    const base = {
+      SLACK_MODE: 'http',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: '0123456789abcdef',
+      N3R_REGISTRY: 'registry.yaml',
+    };
+    expect(loadSettings(base).alerts).toEqual({
+      webhookToken: undefined,
+      channelIntervalMs: 1100,
+      digestAfter: 5,
+    });
+    expect(loadSettings({ ...base, N3R_ALERT_WEBHOOK_TOKEN: '' }).alerts.webhookToken).toBeUndefined();
+    const token = 'a-long-enough-webhook-token';
+    expect(loadSettings({ ...base, N3R_ALERT_WEBHOOK_TOKEN: token }).alerts.webhookToken).toBe(token);
+    const message = problemsOf({
+      ...base,
+      N3R_ALERT_WEBHOOK_TOKEN: 'short-secret',
+      N3R_ALERT_CHANNEL_INTERVAL_MS: '200',
+    });
+    expect(message).toContain('N3R_ALERT_WEBHOOK_TOKEN: must be at least 16 characters');
+    expect(message).toContain('N3R_ALERT_CHANNEL_INTERVAL_MS:');
+    expect(message).not.toContain('short-secret');
+  });
 });

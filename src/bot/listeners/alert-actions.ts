@@ -1,0 +1,246 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { AlertGroup } from '../../alerts/alert-group.js';
+import { alertmanagerUrlOf } from '../../alerts/alertmanager-url.js';
+import { AlertmanagerClient } from '../../executors/alertmanager-client.js';
+import { alertSilence } from '../../requests/alert-silence.js';
+import { durationSeconds } from '../../requests/durations.js';
+import { logsQuery } from '../../requests/logs-query.js';
+import type { RedisAlertStore } from '../../store/redis-alert-store.js';
+import type { BotDeps } from '../bot-deps.js';
+import { tellOnly } from '../replies.js';
+import { alertActions, silenceForm, silenceFormCallback } from '../views/alert-thread.js';
+import { notice } from '../views/messages.js';
+import { reportFailure, submitAndDescribe } from './n3r-command.js';
+
+/** Group on-call membership mirrors the policy's `silence.oncall_suffix`. */
+const oncallSuffix = '-oncall';
+
+/** Acknowledge, Silence (modal, then an `alert.silence` request) and Expire silence on alert threads. */
+export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlertStore): void {
+  const touch = async (group: AlertGroup) => alerts.markPending(group.route.channel, group.id, Date.now());
+
+  app.action<BlockButtonAction>(alertActions.acknowledge, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id;
+    if (!channel || !(await deps.store.firstDelivery(`action:${action.action_ts}:${body.user.id}`))) return;
+    const user = body.user.id;
+    let already = false;
+    const stored = await alerts.change(action.value ?? '', (g) => {
+      if (!g) return null;
+      already = g.acks.some((a) => a.slackId === user);
+      if (already) return null;
+      return {
+        ...g,
+        acks: [...g.acks, { slackId: user, at: new Date().toISOString() }],
+        revision: g.revision + 1,
+      };
+    });
+    if (stored) {
+      await touch(stored.group);
+      deps.log.info({ audit: true, groupId: stored.group.id, slackUserId: user }, 'alert acknowledged');
+    } else {
+      await tellOnly(
+        client,
+        channel,
+        user,
+        notice(already ? 'You have already acknowledged this alert.' : 'This alert group is not known here.'),
+      );
+    }
+  });
+
+  app.action<BlockButtonAction>(alertActions.silence, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id;
+    const stored = await alerts.get(action.value ?? '');
+    if (!channel) return;
+    if (!stored) {
+      await tellOnly(client, channel, body.user.id, notice('This alert group is not known here.'));
+      return;
+    }
+    const matchers = silenceMatchers(stored.group)
+      .map((m) => `${m.name}="${m.value}"`)
+      .join(', ');
+    await client.views.open({ trigger_id: body.trigger_id, view: silenceForm(stored.group, matchers) });
+  });
+
+  app.view(silenceFormCallback, async ({ ack, body, view, client }) => {
+    const duration = view.state.values.duration?.value?.value?.trim() ?? '';
+    const comment = view.state.values.comment?.value?.value?.trim() ?? '';
+    const errors: Record<string, string> = {};
+    if (durationSeconds(duration) === undefined) errors.duration = 'A duration such as 30m, 2h or 1d.';
+    if (comment.length < 3) errors.comment = 'Say why, in a few words.';
+    if (Object.keys(errors).length > 0) return ack({ response_action: 'errors', errors });
+    await ack();
+    if (!(await deps.store.firstDelivery(`view:${view.id}:${view.hash}`))) return;
+    const { group: groupId } = JSON.parse(view.private_metadata) as { group: string };
+    const stored = await alerts.get(groupId);
+    const user = body.user.id;
+    if (!stored?.group.thread) return;
+    const { group } = stored;
+    const thread = group.thread;
+    if (!thread) return;
+    const cluster = group.route.cluster;
+    if (!cluster || !group.route.team) {
+      await tellOnly(
+        client,
+        thread.channel,
+        user,
+        notice(
+          'This alert group cannot be silenced from Slack: its alerts name no cluster of the registry or no owning team. Nothing was changed.',
+        ),
+      );
+      return;
+    }
+    try {
+      const answer = await submitAndDescribe(deps, {
+        kind: alertSilence,
+        rawParams: {
+          cluster,
+          team: group.route.team,
+          matchers: silenceMatchers(group),
+          duration,
+          comment,
+          group: group.id,
+        },
+        slackUserId: user,
+        channel: thread.channel,
+        threadTs: thread.ts,
+        deliveryId: `${view.id}:${view.hash}`,
+      });
+      if (answer) await tellOnly(client, thread.channel, user, answer);
+    } catch (error) {
+      await reportFailure(deps, client, thread.channel, user, view.id, error);
+    }
+  });
+
+  app.action<BlockButtonAction>(alertActions.showLogs, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id;
+    const user = body.user.id;
+    if (!channel || !(await deps.store.firstDelivery(`action:${action.action_ts}:${user}`))) return;
+    const stored = await alerts.get(action.value ?? '');
+    const thread = stored?.group.thread;
+    const params = stored ? logsAround(stored.group, new Date()) : null;
+    if (!stored || !thread || !params) {
+      await tellOnly(
+        client,
+        channel,
+        user,
+        notice('These alerts name no namespace of a known cluster to read logs from.'),
+      );
+      return;
+    }
+    try {
+      // Asked as the person who pressed: the policy decides whether they may read this namespace's logs.
+      const answer = await submitAndDescribe(deps, {
+        kind: logsQuery,
+        rawParams: params,
+        slackUserId: user,
+        channel: thread.channel,
+        threadTs: thread.ts,
+        deliveryId: `${action.action_ts}:${user}`,
+      });
+      if (answer) await tellOnly(client, thread.channel, user, answer);
+    } catch (error) {
+      await reportFailure(deps, client, thread.channel, user, action.action_ts, error);
+    }
+  });
+
+  app.action<BlockButtonAction>(
+    new RegExp(`^${alertActions.expireSilence}_\\d+$`),
+    async ({ ack, body, action, client }) => {
+      await ack();
+      const channel = body.channel?.id;
+      const user = body.user.id;
+      if (!channel || !(await deps.store.firstDelivery(`action:${action.action_ts}:${user}`))) return;
+      const [groupId = '', silenceId = ''] = (action.value ?? '').split(':');
+      const stored = await alerts.get(groupId);
+      const silence = stored?.group.silences.find((s) => s.id === silenceId);
+      if (!stored || !silence) {
+        await tellOnly(client, channel, user, notice('There is no such silence here. Nothing was changed.'));
+        return;
+      }
+      const { group } = stored;
+      const who = await deps.identity.resolve(user);
+      const oncall = `${group.route.team ?? ''}${oncallSuffix}`;
+      if (user !== silence.slackId && !who.groups.includes(oncall)) {
+        await tellOnly(
+          client,
+          channel,
+          user,
+          notice(
+            `Only <@${silence.slackId}> or the on-call group ${oncall} may expire this silence. Nothing was changed.`,
+          ),
+        );
+        return;
+      }
+      const url = group.route.cluster ? alertmanagerUrlOf(deps.registry, group.route.cluster, group) : null;
+      try {
+        if (!url) throw new Error(`no alertmanager for group ${group.id}`);
+        const existed = await new AlertmanagerClient(url).expireSilence(silence.id);
+        const changed = await alerts.change(group.id, (g) =>
+          g
+            ? {
+                ...g,
+                silences: g.silences.map((s) => (s.id === silence.id ? { ...s, expiredBy: user } : s)),
+                revision: g.revision + 1,
+              }
+            : null,
+        );
+        if (changed) await touch(changed.group);
+        deps.log.info(
+          { audit: true, groupId: group.id, silenceId: silence.id, slackUserId: user },
+          'silence expired',
+        );
+        await tellOnly(
+          client,
+          channel,
+          user,
+          notice(
+            existed ? `Silence ${silence.id} expired.` : `Alertmanager no longer knew silence ${silence.id}.`,
+          ),
+        );
+      } catch (error) {
+        await reportFailure(deps, client, channel, user, action.action_ts, error);
+      }
+    },
+  );
+}
+
+/**
+ * The group's matchers for a silence: its group labels, plus the owning team's label when its alerts carry
+ * it (the policy insists on it, so a silence never covers another team's alerts).
+ */
+export function silenceMatchers(group: AlertGroup): { name: string; value: string }[] {
+  const matchers = Object.entries(group.groupLabels).map(([name, value]) => ({ name, value }));
+  const team = group.commonLabels.team;
+  if (team && !matchers.some((m) => m.name === 'team')) matchers.push({ name: 'team', value: team });
+  return matchers;
+}
+
+/** Minutes of logs read on either side of the alerts' start. */
+const logWindowMinutes = 15;
+
+/**
+ * The `logs.query` params for a group: its namespace (and pod, when all its alerts name the same one), from
+ * a quarter of an hour before its earliest alert started to a quarter of an hour after (or now).
+ */
+export function logsAround(group: AlertGroup, now: Date): Record<string, string> | null {
+  const namespace = group.commonLabels.namespace;
+  const cluster = group.route.cluster;
+  const starts = Object.values(group.alerts)
+    .map((a) => Date.parse(a.startsAt))
+    .filter((t) => !Number.isNaN(t));
+  if (!namespace || !cluster || starts.length === 0) return null;
+  const start = Math.min(...starts);
+  const from = start - logWindowMinutes * 60_000;
+  const to = Math.max(Math.min(start + logWindowMinutes * 60_000, now.getTime()), from + 60_000);
+  const pod = group.commonLabels.pod;
+  return {
+    namespace,
+    cluster,
+    ...(pod ? { pod } : {}),
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+  };
+}
