@@ -12,6 +12,7 @@ import {
 import type { MessageRef } from '../core/request.js';
 import type { Logger } from '../logger.js';
 import type { RedisAlertStore } from '../store/redis-alert-store.js';
+import { postMessage } from './post-message.js';
 import { alertDigest, alertParent, alertReply } from './views/alert-thread.js';
 import type { SlackMessage } from './views/primitives.js';
 
@@ -164,12 +165,6 @@ export class AlertSender {
 
   private async post(channel: string, message: SlackMessage, threadTs?: string): Promise<MessageRef> {
     await this.waitForSlot(channel);
-    const posted = await this.client.chat.postMessage({
-      channel,
-      ...message,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-    });
-    if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel or ts');
-    return { channel: posted.channel, ts: posted.ts };
+    return postMessage(this.client, channel, message, threadTs);
   }
 }

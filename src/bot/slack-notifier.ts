@@ -2,8 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import type { Notifier } from '../core/ports.js';
 import type { MessageRef, RequestRecord, ResultOutput } from '../core/request.js';
+import { postMessage } from './post-message.js';
 import { approvalPrompt } from './views/approval-prompt.js';
 import { inlineOutput, outputFile } from './views/output-message.js';
+import type { SlackMessage } from './views/primitives.js';
 import { requestCard } from './views/request-card.js';
 
 /** The Notifier port on Slack's Web API: the request card and its thread, and the approval prompt. */
@@ -96,18 +98,8 @@ export class SlackNotifier implements Notifier {
     });
   }
 
-  private async post(
-    channel: string,
-    message: ReturnType<typeof requestCard>,
-    threadTs?: string,
-  ): Promise<MessageRef> {
-    const posted = await this.client.chat.postMessage({
-      channel,
-      ...message,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-    });
-    if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel or ts');
-    return { channel: posted.channel, ts: posted.ts };
+  private post(channel: string, message: SlackMessage, threadTs?: string): Promise<MessageRef> {
+    return postMessage(this.client, channel, message, threadTs);
   }
 }
 

@@ -1,0 +1,19 @@
+import type { WebClient } from '@slack/web-api';
+import type { MessageRef } from '../core/request.js';
+import type { SlackMessage } from './views/primitives.js';
+
+/** Posts a message (in a thread when `threadTs` is given) and returns where it landed. */
+export async function postMessage(
+  client: WebClient,
+  channel: string,
+  message: SlackMessage,
+  threadTs?: string,
+): Promise<MessageRef> {
+  const posted = await client.chat.postMessage({
+    channel,
+    ...message,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
+  if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel or ts');
+  return { channel: posted.channel, ts: posted.ts };
+}
