@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const run = Date.now().toString(36).slice(-5);
   const workDir = await mkdtemp(join(tmpdir(), 'n3r-bench-pipeline-'));
-  const stack = await startLocalStack({ progress, logStores: false });
+  const stack = await startLocalStack({ progress, logStores: false, alertmanager: false });
   const cp = stack.controlPlane;
   let worker: ChildProcess | null = null;
   const cleanUps: (() => Promise<unknown>)[] = [];
