@@ -13,6 +13,8 @@ export interface Evaluation {
   cluster: ClusterRef;
   /** Approvals bound to the current request hash; others are left out. */
   approvals: readonly Approval[];
+  /** Every cluster a region-pair request changes; the policy decides for each (`input.context.targets`). */
+  targets?: readonly ClusterRef[] | undefined;
 }
 
 /** Fetches the facts the kind's rules need (today: its namespace) into `input.context`. */
@@ -21,12 +23,25 @@ export async function gatherContext(
   kind: AnyRequestKind,
   params: KindParams,
   cluster: ClusterRef,
+  targets?: readonly ClusterRef[],
 ) {
   const context: Record<string, unknown> = {};
   const namespace = kind.namespaceOf?.(params);
-  if (namespace !== undefined) {
-    const found = await facts.namespace(cluster.name, namespace);
-    context.namespace = { exists: found.exists, team: found.team, request_id: found.requestId };
+  const namespaceOn = async (on: ClusterRef) => {
+    if (namespace === undefined) return undefined;
+    const found = await facts.namespace(on.name, namespace);
+    return { exists: found.exists, team: found.team, request_id: found.requestId };
+  };
+  if (namespace !== undefined) context.namespace = await namespaceOn(cluster);
+  if (targets) {
+    context.targets = await Promise.all(
+      targets.map(async (t) => ({
+        name: t.name,
+        type: t.type,
+        region: t.region,
+        ...(namespace === undefined ? {} : { namespace: await namespaceOn(t) }),
+      })),
+    );
   }
   return context;
 }
@@ -54,7 +69,7 @@ export async function evaluate(
   deps: { facts: FactsProvider; policy: PolicyEngine },
   args: Evaluation,
 ): Promise<{ decision: Decision; input: PolicyInput }> {
-  const context = await gatherContext(deps.facts, args.kind, args.params, args.cluster);
+  const context = await gatherContext(deps.facts, args.kind, args.params, args.cluster, args.targets);
   const input = buildPolicyInput({ ...args, context });
   return { decision: deps.policy.decide(args.cluster.type, input), input };
 }

@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import { previewRequest, type RunDeps, runRequest } from '../core/run-request.js';
+import { finishTarget, runTarget } from '../core/run-target.js';
 import { AppError } from '../errors.js';
 import { type JobData, jobDataSchema } from './job-data.js';
 import { bullPrefix, clusterQueueName, previewJobName } from './queue-names.js';
@@ -33,14 +34,18 @@ export function startWorkers(
         const attempt = job.attemptsMade + 1;
         if (job.name === previewJobName)
           return previewRequest(deps, data.data.requestId, signal ?? new AbortController().signal);
+        const run = {
+          requestId: data.data.requestId,
+          attempt,
+          willRetry: attempt < (job.opts.attempts ?? 1),
+          attempts: job.opts.attempts ?? 1,
+          signal: signal ?? new AbortController().signal,
+        };
         try {
-          return await runRequest(deps, {
-            requestId: data.data.requestId,
-            attempt,
-            willRetry: attempt < (job.opts.attempts ?? 1),
-            attempts: job.opts.attempts ?? 1,
-            signal: signal ?? new AbortController().signal,
-          });
+          const target = data.data.target;
+          return target === undefined
+            ? await runRequest(deps, run)
+            : await runTarget(deps, { ...run, cluster: target });
         } catch (error) {
           if (error instanceof AppError && !error.retryable)
             throw new UnrecoverableError(`${error.code}: ${error.message}`);
@@ -63,7 +68,7 @@ export function startWorkers(
         (error instanceof UnrecoverableError ||
           job.attemptsMade >= (job.opts.attempts ?? 1) ||
           /stalled/.test(error.message));
-      if (final && job) void settleAbandoned(deps, job.data.requestId, error.message);
+      if (final && job) void settleAbandoned(deps, job.data, error.message);
     });
     worker.on('stalled', (jobId) => deps.log.warn({ jobId, cluster: cluster.name }, 'job stalled'));
     worker.on('error', (error) =>
@@ -82,8 +87,17 @@ export function startWorkers(
  * A job BullMQ gave up on (retries spent, or stalled too often) must not leave its request looking alive:
  * it is marked failed and the card says so. A request the run already settled is left as it is.
  */
-async function settleAbandoned(deps: RunDeps, requestId: string, reason: string): Promise<void> {
+async function settleAbandoned(deps: RunDeps, job: JobData, reason: string): Promise<void> {
+  const { requestId, target } = job;
   try {
+    if (target !== undefined) {
+      // Only this cluster's part is given up; the others go on, and the last one settles the request.
+      await finishTarget(deps, deps.log.child({ requestId, cluster: target }), requestId, target, {
+        state: 'failed',
+        error: `the job was given up: ${reason}`,
+      });
+      return;
+    }
     const failed = await deps.store.transition(requestId, ['queued', 'running'], 'failed', {
       error: `the job was given up: ${reason}`,
     });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { projectRoot, startLocalStack } from '../../scripts/local-stack/stack.js';
+import type { ToolPaths } from '../../scripts/local-stack/tools.js';
 
 const run = promisify(execFile);
 
@@ -15,6 +16,10 @@ export interface StackInfo {
   policyDir: string;
   opa: string;
   redisServer: string;
+  /** For tests that start clusters of their own next to the shared one (extra-clusters.ts). */
+  etcdUrl: string;
+  pkiDir: string;
+  tools: ToolPaths;
 }
 
 declare module 'vitest' {
@@ -43,6 +48,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     policyDir,
     opa: stack.tools.opa,
     redisServer: stack.tools.redisServer,
+    etcdUrl: controlPlane.etcdUrl,
+    pkiDir: controlPlane.pkiDir,
+    tools: stack.tools,
   });
   return () => stack.stop();
 }
