@@ -88,14 +88,24 @@ export async function startExtraCluster(args: {
     writeKubeconfig({ pkiDir, server, identity, contexts: [file], path: join(dir, `${file}.kubeconfig`) });
   const adminKubeconfig = kubeconfig('admin', identities.admin);
   // Only the controllers a rollout needs: Deployments make ReplicaSets make Pods (which need the namespace's
-  // default ServiceAccount); the garbage collector removes what a rollback or removal leaves behind.
+  // default ServiceAccount) on a node the lifecycle controller has cleared of its not-ready taint; the
+  // garbage collector removes what a rollback or removal leaves behind, the namespace controller what a
+  // deleted namespace held.
   start('kube-controller-manager', bin('kube-controller-manager'), [
     `--kubeconfig=${kubeconfig('kcm', identities.controllerManager)}`,
     '--bind-address=127.0.0.1',
     `--secure-port=${kcmPort}`,
     '--leader-elect=false',
     '--use-service-account-credentials=true',
-    '--controllers=deployment,replicaset,serviceaccount,serviceaccount-token,garbagecollector',
+    `--controllers=${[
+      'deployment-controller',
+      'replicaset-controller',
+      'serviceaccount-controller',
+      'serviceaccount-token-controller',
+      'node-lifecycle-controller',
+      'garbage-collector-controller',
+      'namespace-controller',
+    ].join(',')}`,
     `--service-account-private-key-file=${pki('sa.key')}`,
     `--root-ca-file=${pki('ca.crt')}`,
   ]);

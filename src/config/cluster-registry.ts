@@ -81,7 +81,7 @@ type ParsedRegistry = Pick<z.output<typeof registrySchema>, 'clusters' | 'region
 /** A pair names regions that hold clusters of its type, and no cluster belongs to two pairs. */
 function checkRegionPairs(registry: ParsedRegistry, ctx: z.RefinementCtx): void {
   const names = new Set<string>();
-  const claimed = new Map<string, string>();
+  const claimed = new Map<string, { name: string; index: number }>();
   registry.regionPairs.forEach((pair, index) => {
     if (names.has(pair.name)) {
       ctx.addIssue({
@@ -102,14 +102,14 @@ function checkRegionPairs(registry: ParsedRegistry, ctx: z.RefinementCtx): void 
       }
       const key = `${pair.type}/${region}`;
       const other = claimed.get(key);
-      if (other !== undefined && other !== pair.name) {
+      if (other !== undefined && other.index !== index) {
         ctx.addIssue({
           code: 'custom',
           path: ['regionPairs', index, 'regions', r],
-          message: `the ${pair.type} clusters of region '${region}' are already in region pair '${other}'`,
+          message: `the ${pair.type} clusters of region '${region}' are already in region pair '${other.name}'`,
         });
       }
-      claimed.set(key, pair.name);
+      if (other === undefined) claimed.set(key, { name: pair.name, index });
     });
   });
 }

@@ -199,7 +199,9 @@ export async function previewRequest(deps: RunDeps, requestId: string, signal: A
       });
     } catch (error) {
       const appError = toAppError(error);
-      if (appError.retryable) throw appError;
+      // One cluster's dry run is retried by retrying the job; over several, one unreachable cluster must not
+      // keep the others' from the approvers: its failure is shown instead.
+      if (appError.retryable && !record.targets) throw appError;
       return { summary: `the dry run failed: ${appError.userText ?? appError.message}`, details: [] };
     }
   };

@@ -43,6 +43,7 @@ export function replicaCeiling(p: { replicas: string; 'max-replicas'?: string | 
  * named cluster's region pair, each on its own and reported one by one.
  * Examples: `/n3r deploy web --cluster pub-kr1-a --namespace team-a-web --image ghcr.io/team-a/web:1.4.2`
  *           `/n3r deploy api --cluster pub-kr1-a --namespace team-a-web --image registry.n3r.io/team-a/api:2.0.1 --port 8000 --replicas 3 --max-replicas 6 --cpu 1 --memory 1Gi --host api.team-a.apps.n3r.io --public yes --rate-limit 100/s`
+ *           `/n3r deploy web --cluster pub-kr1-a --namespace team-a-web --image ghcr.io/team-a/web:1.4.2 --ha`
  */
 export const appDeploy = defineRequestKind({
   id: 'app.deploy',
