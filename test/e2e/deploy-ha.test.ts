@@ -258,6 +258,7 @@ describe('deploy --ha across the clusters of a region pair', () => {
       // A second run of every cluster's job (a late duplicate, or a job run again after a crash) changes nothing.
       const before = await Promise.all(pair.map((c) => appliedState(c, ns, 'web')));
       const replies = thread.length;
+      const trail = await h.redis.xlen(`${h.prefix}:audit:${id}`);
       const again = await Promise.all(
         pair.map(async (cluster) => {
           const queue = new Queue(clusterQueueName(cluster), {
@@ -269,7 +270,7 @@ describe('deploy --ha across the clusters of a region pair', () => {
             { v: 1, requestId: id, target: cluster },
             { jobId: `${targetJobId(id, cluster)}-again` },
           );
-          await h.emulator.waitFor(
+          await eventually(
             `the second run on ${cluster}`,
             async () => (await job.isCompleted()) || undefined,
           );
@@ -279,6 +280,8 @@ describe('deploy --ha across the clusters of a region pair', () => {
         }),
       );
       expect(again).toEqual(pair.map(() => 'skipped'));
+      // Nothing started again: no audit entry, no object touched, nothing said.
+      expect(await h.redis.xlen(`${h.prefix}:audit:${id}`)).toBe(trail);
       expect(await Promise.all(pair.map((c) => appliedState(c, ns, 'web')))).toEqual(before);
       expect(h.emulator.threadReplies(card.channel, card.ts)).toHaveLength(replies);
       expect(h.emulator.message(card.channel, card.ts)?.text).toContain('Done');
@@ -409,15 +412,20 @@ describe('deploy --ha across the clusters of a region pair', () => {
       );
       expect(settled.text).toContain('Partly failed: done on 3 of 4 clusters');
       const blocks = JSON.stringify(settled.blocks);
-      expect(blocks).toContain(':x: failed · *pub-local2-b* (local-2): the cluster cannot be reached');
+      expect(blocks).toMatch(/:x: failed · \*pub-local2-b\* \(local-2\): [^"]*the cluster cannot be reached/);
       for (const cluster of ['pub-local-a', 'pub-local-b', 'pub-local2-a'])
         expect(blocks).toContain(`:white_check_mark: done · *${cluster}*`);
       expect(replies().filter((t) => t.startsWith(':hourglass: pub-local2-b:'))).toHaveLength(4);
-      const report = replies().find((t) => t.startsWith(':x: partly done'));
+      const report = await h.emulator.waitFor('the final report', () =>
+        replies().find((t) => t.startsWith(':x: partly done')),
+      );
+      expect(replies().find((t) => t.startsWith(':x: pub-local2-b: '))).toContain(
+        'the cluster cannot be reached',
+      );
       expect(report).toContain(
         'done on 3 of 4 clusters (pub-local-a, pub-local-b, pub-local2-a); failed on pub-local2-b: ',
       );
-      expect(report).toContain('• pub-local2-b (local-2): failed: the cluster cannot be reached');
+      expect(report).toMatch(/• pub-local2-b \(local-2\): failed: .*the cluster cannot be reached/);
 
       for (const cluster of ['pub-local-a', 'pub-local-b', 'pub-local2-a']) {
         const deployment = (await admin(cluster).get({
