@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { localRegistryPath } from '../test/support/local-paths.js';
 import { localWorkspace } from '../test/support/local-workspace.js';
 import { SlackEmulator } from '../test/support/slack-emulator.js';
-import { waitUntil } from './local-stack/processes.js';
+import { startLocalPair } from './local-stack/extra-clusters.js';
+import { ProcessGroup, waitUntil } from './local-stack/processes.js';
 import { projectRoot, startLocalStack } from './local-stack/stack.js';
 
 const stack = await startLocalStack();
+// `npm start -- --ha`: the public region pair's other three clusters get apiservers of their own.
+const pairGroup = new ProcessGroup(stack.stateDir);
 const emulator = new SlackEmulator(localWorkspace());
 let bot: ChildProcess | null = null;
 
@@ -23,6 +26,7 @@ const shutdown = async (code: number) => {
     await once(bot, 'exit');
   }
   await emulator.stop();
+  await pairGroup.stopAll();
   await stack.stop();
   process.exit(code);
 };
@@ -30,6 +34,21 @@ process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
 try {
+  let kubeconfig = stack.controlPlane?.executorKubeconfig ?? '';
+  if (process.argv.includes('--ha') && stack.controlPlane) {
+    const pair = await startLocalPair({
+      group: pairGroup,
+      binaries: stack.tools,
+      etcdUrl: stack.controlPlane.etcdUrl,
+      pkiDir: stack.controlPlane.pkiDir,
+      server: stack.controlPlane.server,
+      stateDir: stack.stateDir,
+      crdDir: join(projectRoot, '../shared/crds'),
+      rbacDir: join(projectRoot, 'deploy/rbac'),
+    });
+    kubeconfig = pair.executorKubeconfig('executor-ha');
+    for (const c of pair.clusters) process.stderr.write(`[n3r] ${c.name} ready at ${c.server}\n`);
+  }
   await emulator.start();
   bot = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
     env: {
@@ -45,7 +64,7 @@ try {
       REDIS_URL: stack.redisUrl,
       N3R_REGISTRY: localRegistryPath,
       N3R_POLICY_DIR: join(projectRoot, 'build/policies'),
-      KUBECONFIG: stack.controlPlane?.executorKubeconfig ?? '',
+      KUBECONFIG: kubeconfig,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -10,6 +10,7 @@ import {
   type ControlPlaneBinaries,
   fakeNode,
   loadManifests,
+  localContexts,
 } from './control-plane.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { identities } from './pki.js';
@@ -168,4 +169,52 @@ export function writeMultiClusterKubeconfig(args: {
   };
   writeFileSync(args.path, stringify(config), { mode: 0o600 });
   return args.path;
+}
+
+/** The other three clusters of the local registry's public region pair, and their executor contexts. */
+export const localPairContexts = {
+  'pub-local-b': 'local-public-b',
+  'pub-local2-a': 'local-public2-a',
+  'pub-local2-b': 'local-public2-b',
+} as const;
+
+export interface LocalPair {
+  clusters: ExtraCluster[];
+  /**
+   * Writes an executor kubeconfig whose pair contexts lead to their own apiservers and the rest to the
+   * shared one; `overrides` maps a context to another server (a closed port, a relay).
+   */
+  executorKubeconfig(name: string, overrides?: Record<string, string>): string;
+}
+
+/** Starts the local pair's other three clusters next to the control plane at `server`, side by side. */
+export async function startLocalPair(args: {
+  group: ProcessGroup;
+  binaries: ControlPlaneBinaries;
+  etcdUrl: string;
+  pkiDir: string;
+  /** The shared apiserver, where the other contexts (pub-local-a and the other types) lead. */
+  server: string;
+  stateDir: string;
+  crdDir: string;
+  rbacDir: string;
+}): Promise<LocalPair> {
+  const names = Object.keys(localPairContexts) as (keyof typeof localPairContexts)[];
+  const clusters = await Promise.all(names.map((name) => startExtraCluster({ ...args, name })));
+  return {
+    clusters,
+    executorKubeconfig: (name, overrides = {}) =>
+      writeMultiClusterKubeconfig({
+        pkiDir: args.pkiDir,
+        identity: identities.executor,
+        contexts: {
+          ...Object.fromEntries(localContexts.map((context) => [context, args.server])),
+          ...Object.fromEntries(
+            clusters.map((c) => [localPairContexts[c.name as keyof typeof localPairContexts], c.server]),
+          ),
+          ...overrides,
+        },
+        path: join(args.stateDir, `${name}.kubeconfig`),
+      }),
+  };
 }

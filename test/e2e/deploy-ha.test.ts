@@ -4,12 +4,7 @@ import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  type ExtraCluster,
-  startExtraCluster,
-  writeMultiClusterKubeconfig,
-} from '../../scripts/local-stack/extra-clusters.js';
-import { identities } from '../../scripts/local-stack/pki.js';
+import { type LocalPair, startLocalPair } from '../../scripts/local-stack/extra-clusters.js';
 import { freePort, ProcessGroup } from '../../scripts/local-stack/processes.js';
 import { projectRoot } from '../../scripts/local-stack/stack.js';
 import { approvalPrompt } from '../../src/bot/views/approval-prompt.js';
@@ -27,13 +22,6 @@ import { channels, people } from '../support/local-workspace.js';
 
 /** The public region pair of the local registry: pub-local-a is on the shared control plane, the rest are started here. */
 const pair = ['pub-local-a', 'pub-local-b', 'pub-local2-a', 'pub-local2-b'] as const;
-const extraNames = ['pub-local-b', 'pub-local2-a', 'pub-local2-b'] as const;
-const contextOf: Record<(typeof pair)[number], string> = {
-  'pub-local-a': 'local-public',
-  'pub-local-b': 'local-public-b',
-  'pub-local2-a': 'local-public2-a',
-  'pub-local2-b': 'local-public2-b',
-};
 
 type Obj = {
   metadata?: {
@@ -52,7 +40,7 @@ describe('deploy --ha across the clusters of a region pair', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'n3r-ha-'));
   const group = new ProcessGroup(stateDir);
   const admins = new Map<string, RawObjectApi>();
-  let extras: ExtraCluster[] = [];
+  let local: LocalPair;
   let kubeconfig = '';
 
   const adminFor = (path: string) => {
@@ -65,37 +53,20 @@ describe('deploy --ha across the clusters of a region pair', () => {
     if (!api) throw new Error(`no admin client for ${cluster}`);
     return api;
   };
-  /** The executor kubeconfig with each context of the pair on its own apiserver (`overrides` wins). */
-  const executorKubeconfig = (name: string, overrides: Record<string, string> = {}) =>
-    writeMultiClusterKubeconfig({
-      pkiDir: stack.pkiDir,
-      identity: identities.executor,
-      contexts: {
-        'local-public': stack.server,
-        'local-dedicated': stack.server,
-        'local-stateful': stack.server,
-        ...Object.fromEntries(extras.map((e) => [contextOf[e.name as (typeof pair)[number]], e.server])),
-        ...overrides,
-      },
-      path: join(stateDir, `${name}.kubeconfig`),
-    });
 
   beforeAll(async () => {
     const started = Date.now();
-    extras = await Promise.all(
-      extraNames.map((name) =>
-        startExtraCluster({
-          name,
-          group,
-          binaries: stack.tools,
-          etcdUrl: stack.etcdUrl,
-          pkiDir: stack.pkiDir,
-          stateDir,
-          crdDir: resolve(projectRoot, '../shared/crds'),
-          rbacDir: join(projectRoot, 'deploy/rbac'),
-        }),
-      ),
-    );
+    local = await startLocalPair({
+      group,
+      binaries: stack.tools,
+      etcdUrl: stack.etcdUrl,
+      pkiDir: stack.pkiDir,
+      server: stack.server,
+      stateDir,
+      crdDir: resolve(projectRoot, '../shared/crds'),
+      rbacDir: join(projectRoot, 'deploy/rbac'),
+    });
+    const extras = local.clusters;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const rss = extras.flatMap((e) => e.processes).map((p) => [p.name, rssMiB(p.child.pid)] as const);
     const total = rss.reduce((sum, [, mib]) => sum + mib, 0);
@@ -105,7 +76,7 @@ describe('deploy --ha across the clusters of a region pair', () => {
     );
     admins.set('pub-local-a', adminFor(stack.adminKubeconfig));
     for (const extra of extras) admins.set(extra.name, adminFor(extra.adminKubeconfig));
-    kubeconfig = executorKubeconfig('executor');
+    kubeconfig = local.executorKubeconfig('executor');
   }, 300_000);
 
   afterAll(async () => {
@@ -366,7 +337,7 @@ describe('deploy --ha across the clusters of a region pair', () => {
       // The bot reads facts from every cluster; the worker finds pub-local2-b's apiserver gone (a closed port).
       const closed = `https://127.0.0.1:${await freePort()}`;
       h = await startHarness({ mode: 'socket', role: 'bot', env: { KUBECONFIG: kubeconfig } });
-      await h.startWorker({ KUBECONFIG: executorKubeconfig('broken', { 'local-public2-b': closed }) });
+      await h.startWorker({ KUBECONFIG: local.executorKubeconfig('broken', { 'local-public2-b': closed }) });
     });
     afterAll(async () => {
       await h.stop();
