@@ -11,11 +11,14 @@ import { localRegistryPath } from '../test/support/local-paths.js';
 import { localWorkspace } from '../test/support/local-workspace.js';
 import { SlackEmulator } from '../test/support/slack-emulator.js';
 import { WorkspaceServer } from '../workspace/workspace-server.js';
+import { startLocalPair } from './local-stack/extra-clusters.js';
 import { withLocalLogStores } from './local-stack/log-store-registry.js';
-import { freePort, waitUntil } from './local-stack/processes.js';
+import { freePort, ProcessGroup, waitUntil } from './local-stack/processes.js';
 import { projectRoot, startLocalStack } from './local-stack/stack.js';
 
 const stack = await startLocalStack();
+// `npm start -- --ha`: the public region pair's other three clusters get apiservers of their own.
+const pairGroup = new ProcessGroup(stack.stateDir);
 const emulator = new SlackEmulator(localWorkspace());
 // The checked-in registry plus the log stores' ports of this run.
 const registryPath = join(stack.stateDir, 'registry.yaml');
@@ -33,6 +36,7 @@ const shutdown = async (code: number) => {
   }
   await workspace?.stop();
   await emulator.stop();
+  await pairGroup.stopAll();
   await stack.stop();
   process.exit(code);
 };
@@ -45,6 +49,21 @@ const alertWebhookToken = randomBytes(24).toString('hex');
 const alertWebhookUrl = `http://127.0.0.1:${opsPort}/webhooks/alertmanager`;
 
 try {
+  let kubeconfig = stack.controlPlane?.executorKubeconfig ?? '';
+  if (process.argv.includes('--ha') && stack.controlPlane) {
+    const pair = await startLocalPair({
+      group: pairGroup,
+      binaries: stack.tools,
+      etcdUrl: stack.controlPlane.etcdUrl,
+      pkiDir: stack.controlPlane.pkiDir,
+      server: stack.controlPlane.server,
+      stateDir: stack.stateDir,
+      crdDir: join(projectRoot, '../shared/crds'),
+      rbacDir: join(projectRoot, 'deploy/rbac'),
+    });
+    kubeconfig = pair.executorKubeconfig('executor-ha');
+    for (const c of pair.clusters) process.stderr.write(`[n3r] ${c.name} ready at ${c.server}\n`);
+  }
   await emulator.start();
   // The browser workspace, drawn from the emulator; its sample alert goes to the bot's webhook.
   workspace = new WorkspaceServer(emulator, {
@@ -67,7 +86,7 @@ try {
       REDIS_URL: stack.redisUrl,
       N3R_REGISTRY: registryPath,
       N3R_POLICY_DIR: join(projectRoot, 'build/policies'),
-      KUBECONFIG: stack.controlPlane?.executorKubeconfig ?? '',
+      KUBECONFIG: kubeconfig,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -128,3 +128,61 @@ unpinned := "uses the mutable tag 'latest'" if {
 	object.get(image, "tag", null) == null
 	object.get(image, "digest", null) == null
 }
+
+# --ha: the same app on every cluster of the region pair. context.targets lists those clusters, each with
+# the facts of the namespace on it; the request may go ahead only if it may go ahead on every one.
+ha if {
+	applies
+	params.ha == true
+}
+
+targets := object.get(input.context, "targets", null)
+
+deny contains {
+	"rule": "deploy.ha.unavailable",
+	"message": sprintf("deploys to every cluster of a region pair (--ha) are not offered on %s clusters", [input.cluster.type]),
+} if {
+	ha
+	not settings.high_availability == true
+}
+
+deny contains {
+	"rule": "deploy.ha.targets",
+	"message": "the clusters of the region pair are not known, so a deploy to all of them (--ha) cannot be allowed",
+} if {
+	ha
+	not known_targets
+}
+
+known_targets if {
+	is_array(targets)
+	count(targets) > 0
+}
+
+# The named cluster's namespace is judged by the rules above; these judge it on the other clusters.
+other_targets contains target if {
+	ha
+	some target in targets
+	target.name != input.cluster.name
+}
+
+deny contains {
+	"rule": "deploy.namespace.unknown",
+	"message": sprintf("namespace '%s' does not exist on cluster '%s'", [format.show(namespace), format.show(target.name)]),
+} if {
+	some target in other_targets
+	not object.get(target, ["namespace", "exists"], false) == true
+}
+
+deny contains {
+	"rule": "deploy.namespace.team",
+	"message": sprintf("namespace '%s' on cluster '%s' %s", [format.show(namespace), format.show(target.name), foreign_owner(target.namespace.team)]),
+} if {
+	some target in other_targets
+	target.namespace.exists == true
+	not object.get(target.namespace, "team", null) in input.request.requester.groups
+}
+
+foreign_owner(team) := sprintf("belongs to team '%s', and you are not a member of that team", [team]) if {
+	is_string(team)
+} else := "has no owning team, so no team may act in it"

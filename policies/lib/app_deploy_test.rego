@@ -161,3 +161,58 @@ test_lists_every_reason_at_once if {
 		"deploy.cpu.max", "deploy.memory.max", "deploy.route.tls",
 	}
 }
+
+available := object.union(settings, {"high_availability": true})
+
+target(name, namespace) := {"name": name, "type": "public", "region": "kr2", "namespace": namespace}
+
+ours := {"exists": true, "team": "team-a", "request_id": null}
+
+# A deploy with --ha to the named cluster and the given other clusters of its pair.
+ha_deploy(others) := object.union(deploy({"ha": true}), {"context": {"targets": array.concat(
+	[target(deploy({}).cluster.name, ours)],
+	others,
+)}})
+
+test_ha_goes_ahead_when_every_cluster_of_the_pair_has_the_namespace if {
+	denials(ha_deploy([target("pub-kr2-a", ours), target("pub-kr2-b", ours)]), available) == set()
+}
+
+test_ha_is_denied_where_the_cluster_type_does_not_offer_it if {
+	denials(ha_deploy([target("pub-kr2-a", ours)]), settings) == {{
+		"rule": "deploy.ha.unavailable",
+		"message": "deploys to every cluster of a region pair (--ha) are not offered on public clusters",
+	}}
+	denials(deploy({"ha": false}), settings) == set()
+}
+
+test_ha_without_the_clusters_of_the_pair_fails_closed if {
+	message := "the clusters of the region pair are not known, so a deploy to all of them (--ha) cannot be allowed"
+	denials(deploy({"ha": true}), available) == {{"rule": "deploy.ha.targets", "message": message}}
+	empty := object.union(deploy({"ha": true}), {"context": {"targets": []}})
+	denials(empty, available) == {{"rule": "deploy.ha.targets", "message": message}}
+}
+
+test_ha_names_each_cluster_where_the_namespace_is_missing_or_foreign if {
+	d := denials(
+		ha_deploy([
+			target("pub-kr2-a", {"exists": false, "team": null, "request_id": null}),
+			target("pub-kr2-b", {"exists": true, "team": "team-b", "request_id": null}),
+			target("pub-kr2-c", {"exists": true, "team": null, "request_id": null}),
+			{"name": "pub-kr2-d", "type": "public", "region": "kr2"},
+		]),
+		available,
+	)
+	d == {
+		{"rule": "deploy.namespace.unknown", "message": "namespace 'team-a-web' does not exist on cluster 'pub-kr2-a'"},
+		{"rule": "deploy.namespace.unknown", "message": "namespace 'team-a-web' does not exist on cluster 'pub-kr2-d'"},
+		{
+			"rule": "deploy.namespace.team",
+			"message": "namespace 'team-a-web' on cluster 'pub-kr2-b' belongs to team 'team-b', and you are not a member of that team",
+		},
+		{
+			"rule": "deploy.namespace.team",
+			"message": "namespace 'team-a-web' on cluster 'pub-kr2-c' has no owning team, so no team may act in it",
+		},
+	}
+}

@@ -25,10 +25,20 @@ export interface ControlPlane {
   /** A team member without platform rights, for RBAC tests. */
   developerKubeconfig: string;
   pkiDir: string;
+  /** The etcd the apiserver stores in; extra clusters share it under their own prefix. */
+  etcdUrl: string;
 }
 
 /** The contexts of the executor kubeconfig; the local cluster registry names them. */
-export const localContexts = ['local-public', 'local-dedicated', 'local-stateful'];
+export const localContexts = [
+  'local-public',
+  'local-dedicated',
+  'local-stateful',
+  // The rest of the public region pair: here on the same apiserver; extra-clusters.ts gives each its own.
+  'local-public-b',
+  'local-public2-a',
+  'local-public2-b',
+];
 
 /**
  * etcd, kube-apiserver (TLS, RBAC), kube-controller-manager, kube-scheduler and kwok with one fake node,
@@ -148,10 +158,10 @@ export async function startControlPlane(args: {
   await apply(api, loadManifests(args.rbacDir));
   await waitUntil('CRDs established', () => allEstablished(api, crds), { timeoutMs: 60_000 });
   args.progress(`control plane ready: ${crds.length} CRDs installed, fake node kwok-node-0`);
-  return { server, adminKubeconfig, executorKubeconfig, developerKubeconfig, pkiDir };
+  return { server, adminKubeconfig, executorKubeconfig, developerKubeconfig, pkiDir, etcdUrl };
 }
 
-const fakeNode: KubernetesObject = {
+export const fakeNode: KubernetesObject = {
   apiVersion: 'v1',
   kind: 'Node',
   metadata: {
@@ -180,11 +190,11 @@ export function loadManifests(dir: string): KubernetesObject[] {
 }
 
 // Server-side apply: the largest CRDs exceed the last-applied annotation limit of client-side apply.
-async function apply(api: RawObjectApi, objects: KubernetesObject[]): Promise<void> {
+export async function apply(api: RawObjectApi, objects: KubernetesObject[]): Promise<void> {
   for (const object of objects) await api.apply(object, { fieldManager: 'n3r-local-stack' });
 }
 
-async function allEstablished(api: RawObjectApi, crds: KubernetesObject[]): Promise<boolean> {
+export async function allEstablished(api: RawObjectApi, crds: KubernetesObject[]): Promise<boolean> {
   for (const crd of crds) {
     if (crd.kind !== 'CustomResourceDefinition' || !crd.metadata?.name) continue;
     const live = (await api.read({
@@ -200,7 +210,7 @@ async function allEstablished(api: RawObjectApi, crds: KubernetesObject[]): Prom
 }
 
 /** Whether a health endpoint answers 200; over https with the client certificate when `tls` is given. */
-function answersOk(url: string, tls?: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<boolean> {
+export function answersOk(url: string, tls?: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<boolean> {
   return new Promise((resolve) => {
     const send = tls ? httpsRequest : httpRequest;
     const req = send(url, { ...tls, timeout: 2000 }, (res) => {

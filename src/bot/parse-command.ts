@@ -62,6 +62,7 @@ export function parseCommand(text: string): ParsedCommand {
     const eq = token.indexOf('=');
     const name = token.slice(2, eq === -1 ? undefined : eq);
     let value: string | undefined = eq === -1 ? undefined : token.slice(eq + 1);
+    if (value === undefined && kind.switches?.includes(name)) value = 'yes';
     if (value === undefined) {
       const next = rest[i + 1];
       if (next === undefined || next.startsWith('--')) {

@@ -41,9 +41,23 @@ const clusterSchema = z.strictObject({
   alertmanager: z.strictObject({ url: httpUrl }).optional(),
 });
 
+/**
+ * Two regions whose clusters of one type carry the same apps, so that either region can serve alone
+ * (`/n3r deploy --ha`). Every cluster of that type in either region belongs to the pair.
+ */
+const regionPairSchema = z.strictObject({
+  name: dnsLabel,
+  type: z.enum(clusterTypes),
+  regions: z
+    .tuple([z.string().min(1), z.string().min(1)], { error: 'must name exactly two regions' })
+    .refine(([a, b]) => a !== b, 'must name two different regions'),
+});
+
 const registrySchema = z
   .strictObject({
     clusters: z.array(clusterSchema).min(1, 'must list at least one cluster'),
+    /** Region pairs for high-availability deploys. @defaultValue none */
+    regionPairs: z.array(regionPairSchema).default([]),
     /** Where approval prompts go, per cluster type. */
     approverChannels: z.strictObject({
       public: slackChannel,
@@ -82,7 +96,46 @@ const registrySchema = z
         }
       }
     });
+    checkRegionPairs(registry, ctx);
   });
+
+type ParsedRegistry = Pick<z.output<typeof registrySchema>, 'clusters' | 'regionPairs'>;
+
+/** A pair names regions that hold clusters of its type, and no cluster belongs to two pairs. */
+function checkRegionPairs(registry: ParsedRegistry, ctx: z.RefinementCtx): void {
+  const names = new Set<string>();
+  const claimed = new Map<string, { name: string; index: number }>();
+  registry.regionPairs.forEach((pair, index) => {
+    if (names.has(pair.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regionPairs', index, 'name'],
+        message: `duplicate region pair name '${pair.name}'`,
+      });
+    }
+    names.add(pair.name);
+    pair.regions.forEach((region, r) => {
+      const members = registry.clusters.filter((c) => c.type === pair.type && c.region === region);
+      if (members.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regionPairs', index, 'regions', r],
+          message: `region '${region}' has no ${pair.type} cluster`,
+        });
+      }
+      const key = `${pair.type}/${region}`;
+      const other = claimed.get(key);
+      if (other !== undefined && other.index !== index) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regionPairs', index, 'regions', r],
+          message: `the ${pair.type} clusters of region '${region}' are already in region pair '${other.name}'`,
+        });
+      }
+      if (other === undefined) claimed.set(key, { name: pair.name, index });
+    });
+  });
+}
 
 export type ClusterRegistry = z.output<typeof registrySchema>;
 export type Cluster = ClusterRegistry['clusters'][number];
@@ -113,6 +166,22 @@ export function loadClusterRegistry(path: string): ClusterRegistry {
 
 export function findCluster(registry: ClusterRegistry, name: string): Cluster | undefined {
   return registry.clusters.find((cluster) => cluster.name === name);
+}
+
+export type RegionPair = ClusterRegistry['regionPairs'][number];
+
+/** The region pair a cluster belongs to: the pair of its type that lists its region. */
+export function regionPairOf(registry: ClusterRegistry, cluster: Cluster): RegionPair | undefined {
+  return registry.regionPairs.find((p) => p.type === cluster.type && p.regions.includes(cluster.region));
+}
+
+/** Every cluster of a pair, in the pair's region order, then by name. */
+export function regionPairClusters(registry: ClusterRegistry, pair: RegionPair): Cluster[] {
+  return pair.regions.flatMap((region) =>
+    registry.clusters
+      .filter((c) => c.type === pair.type && c.region === region)
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  );
 }
 
 function formatProblems(source: string, problems: string[]): string {

@@ -92,6 +92,7 @@ export async function decideApproval(deps: ApprovalDeps, verdict: Verdict): Prom
     requester: approved.requester,
     cluster: approved.cluster,
     approvals: currentApprovals(approved),
+    targets: approved.targets?.map((t) => t.cluster),
   });
   const log = deps.log.child({ requestId: approved.id, kind: approved.kind });
   if (decision.deny.length > 0) {

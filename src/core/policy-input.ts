@@ -1,6 +1,6 @@
 import type { AnyRequestKind } from '../requests/registry.js';
 import type { Decision, PolicyInput } from './decision.js';
-import type { FactsProvider, GatheredFacts, PolicyEngine } from './ports.js';
+import type { FactsProvider, GatheredFacts, NamespaceFacts, PolicyEngine } from './ports.js';
 import type { Approval, ClusterRef, Requester } from './request.js';
 
 type KindParams = Parameters<AnyRequestKind['toPolicyParams']>[0];
@@ -13,24 +13,52 @@ export interface Evaluation {
   cluster: ClusterRef;
   /** Approvals bound to the current request hash; others are left out. */
   approvals: readonly Approval[];
+  /** Every cluster a region-pair request changes; the policy decides for each (`input.context.targets`). */
+  targets?: readonly ClusterRef[] | undefined;
 }
 
-/** Fetches the facts the kind's rules need (today: its namespace). */
+/** Fetches the facts the kind's rules need: its namespace, on its cluster and on every target cluster. */
 export async function gatherFacts(
   facts: FactsProvider,
   kind: AnyRequestKind,
   params: KindParams,
   cluster: ClusterRef,
+  targets?: readonly ClusterRef[],
 ): Promise<GatheredFacts> {
   const namespace = kind.namespaceOf?.(params);
-  return namespace === undefined ? {} : { namespace: await facts.namespace(cluster.name, namespace) };
+  const namespaceOn = async (on: ClusterRef) =>
+    namespace === undefined ? undefined : await facts.namespace(on.name, namespace);
+  const gathered: GatheredFacts = {};
+  const own = await namespaceOn(cluster);
+  if (own) gathered.namespace = own;
+  if (targets) {
+    gathered.targets = await Promise.all(
+      targets.map(async (on) => {
+        const found = await namespaceOn(on);
+        return { cluster: on, ...(found ? { namespace: found } : {}) };
+      }),
+    );
+  }
+  return gathered;
 }
 
 /** The facts as the policy sees them in `input.context`. */
 export function policyContext(gathered: GatheredFacts): Record<string, unknown> {
+  const view = (found: NamespaceFacts) => ({
+    exists: found.exists,
+    team: found.team,
+    request_id: found.requestId,
+  });
   const context: Record<string, unknown> = {};
-  const found = gathered.namespace;
-  if (found) context.namespace = { exists: found.exists, team: found.team, request_id: found.requestId };
+  if (gathered.namespace) context.namespace = view(gathered.namespace);
+  if (gathered.targets) {
+    context.targets = gathered.targets.map((t) => ({
+      name: t.cluster.name,
+      type: t.cluster.type,
+      region: t.cluster.region,
+      ...(t.namespace ? { namespace: view(t.namespace) } : {}),
+    }));
+  }
   return context;
 }
 
@@ -60,7 +88,7 @@ export async function evaluate(
   deps: { facts: FactsProvider; policy: PolicyEngine },
   args: Evaluation,
 ): Promise<{ decision: Decision; input: PolicyInput; facts: GatheredFacts }> {
-  const facts = await gatherFacts(deps.facts, args.kind, args.params, args.cluster);
+  const facts = await gatherFacts(deps.facts, args.kind, args.params, args.cluster, args.targets);
   const input = buildPolicyInput({ ...args, context: policyContext(facts) });
   return { decision: deps.policy.decide(args.cluster.type, input), input, facts };
 }

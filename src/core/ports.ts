@@ -4,6 +4,7 @@ import type { Decision, PolicyInput } from './decision.js';
 import type {
   AuditEntry,
   AuditEvent,
+  ClusterRef,
   ExecutionResult,
   MessageRef,
   Requester,
@@ -95,6 +96,8 @@ export interface NamespaceFacts {
 /** The facts read for one decision, by subject. */
 export interface GatheredFacts {
   namespace?: NamespaceFacts;
+  /** For a request over a region pair: each target cluster with its own facts. */
+  targets?: { cluster: ClusterRef; namespace?: NamespaceFacts }[];
 }
 
 /** Facts the policy needs, fetched before evaluation; the policy itself never calls out. */

@@ -57,6 +57,17 @@ export interface ResultOutput {
   lines: string[];
 }
 
+export const targetStates = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type TargetState = (typeof targetStates)[number];
+
+/** Where a request that changes several clusters stands on one of them. */
+export interface ClusterTarget {
+  cluster: ClusterRef;
+  state: TargetState;
+  result: ExecutionResult | null;
+  error: string | null;
+}
+
 /** One approval, bound to the request as it was when approved. */
 export interface Approval {
   slackId: string;
@@ -96,6 +107,11 @@ export interface RequestRecord {
   /** When an unapproved request expires. */
   expiresAt: string | null;
   decision: Decision;
+  /**
+   * For a request that changes every cluster of a region pair (a deploy with `--ha`): each cluster, run as
+   * its own job on that cluster's queue. The request settles when every one has. Absent for one cluster.
+   */
+  targets?: ClusterTarget[] | null;
   /** What the change would do, from a server-side dry run, shown to approvers. */
   preview?: { summary: string; details: string[]; at: string } | null;
   /** The last state whose card update and thread reply went out; a crash in between is caught up later. */

@@ -60,7 +60,7 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
     // Settled already. If a crash came between settling and telling, tell now: at least once, never lost.
     const settled = await deps.store.get(run.requestId);
     if (settled && terminalStates.has(settled.state) && settled.reportedState !== settled.state) {
-      await report(deps, deps.log.child({ requestId: settled.id }), settled);
+      await reportSettled(deps, deps.log.child({ requestId: settled.id }), settled);
     }
     deps.log.info({ requestId: run.requestId }, 'job skipped: request is not runnable');
     return 'skipped';
@@ -96,7 +96,7 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
         detail: { error: message },
       },
     );
-    if (failed) await report(deps, log, failed);
+    if (failed) await reportSettled(deps, log, failed);
     throw new AppError(appError.code, appError.message, { cause: appError, retryable: false });
   }
 }
@@ -125,7 +125,7 @@ async function decideAndExecute(
       error: `the policy no longer allows this request: ${reasons.join('; ') || 'approval is missing'}`,
     });
     log.info({ decision }, 'job stopped: policy no longer allows');
-    if (failed) await report(deps, log, failed);
+    if (failed) await reportSettled(deps, log, failed);
     return 'denied';
   }
 
@@ -155,16 +155,22 @@ async function decideAndExecute(
       detail: { summary: result.summary },
     },
   );
-  if (done) await report(deps, log, done);
+  if (done) await reportSettled(deps, log, done);
   return 'succeeded';
 }
 
-async function report(deps: RunDeps, log: Logger, record: RequestRecord): Promise<void> {
+/** Tells a settled request's end: the card redrawn, the outcome in its thread, then marked as told. */
+export async function reportSettled(
+  deps: Pick<RunDeps, 'store' | 'notifier'>,
+  log: Logger,
+  record: RequestRecord,
+): Promise<void> {
   await tell(log, () => deps.notifier.updateCard(record));
   const lines =
     record.state === 'succeeded'
       ? [`:white_check_mark: ${record.result?.summary ?? 'done'}`, ...(record.result?.details ?? [])]
-      : [`:x: ${record.error ?? 'failed'}`];
+      : // A request over several clusters keeps, even when it failed, what each one did.
+        [`:x: ${record.error ?? 'failed'}`, ...(record.targets ? (record.result?.details ?? []) : [])];
   await tell(log, () => deps.notifier.replyInThread(record, lines.join('\n')));
   const output = record.state === 'succeeded' ? record.result?.output : undefined;
   if (output) await tell(log, () => deps.notifier.shareOutput(record, output));
@@ -184,25 +190,39 @@ export async function previewRequest(deps: RunDeps, requestId: string, signal: A
   const log = deps.log.child({ requestId, kind: record.kind, preview: true });
   const kind = requestKinds[record.kind];
   const executor = deps.executors[record.kind] as Executor<typeof record.kind>;
+  const dryRun = async (cluster: RequestRecord['cluster']) => {
+    try {
+      return await executor({
+        record: { ...record, cluster },
+        params: kind.params.parse(record.params),
+        dryRun: true,
+        log: log.child({ cluster: cluster.name }),
+        signal,
+        progress: () => undefined,
+      });
+    } catch (error) {
+      const appError = toAppError(error);
+      // One cluster's dry run is retried by retrying the job; over several, one unreachable cluster must not
+      // keep the others' from the approvers: its failure is shown instead.
+      if (appError.retryable && !record.targets) throw appError;
+      return { summary: `the dry run failed: ${appError.userText ?? appError.message}`, details: [] };
+    }
+  };
   let preview: NonNullable<RequestRecord['preview']>;
-  try {
-    const result = await executor({
-      record,
-      params: kind.params.parse(record.params),
-      dryRun: true,
-      log,
-      signal,
-      progress: () => undefined,
-    });
-    preview = { summary: result.summary, details: result.details, at: new Date().toISOString() };
-  } catch (error) {
-    const appError = toAppError(error);
-    if (appError.retryable) throw appError;
+  if (record.targets) {
+    // Approvers see every cluster the request would change, each with its own dry run.
+    const results = await Promise.all(record.targets.map((t) => dryRun(t.cluster)));
     preview = {
-      summary: `the dry run failed: ${appError.userText ?? appError.message}`,
-      details: [],
+      summary: `on ${record.targets.length} clusters: ${record.targets.map((t) => t.cluster.name).join(', ')}`,
+      details: record.targets.flatMap((t, i) => [
+        `*${t.cluster.name}* (${t.cluster.region}): ${results[i]?.summary ?? ''}`,
+        ...(results[i]?.details ?? []),
+      ]),
       at: new Date().toISOString(),
     };
+  } else {
+    const result = await dryRun(record.cluster);
+    preview = { summary: result.summary, details: result.details, at: new Date().toISOString() };
   }
   const stored = await deps.store.update(requestId, (r) =>
     r.state === 'awaiting_approval' ? { record: { ...r, preview } } : null,

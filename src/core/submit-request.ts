@@ -1,4 +1,9 @@
-import { type ClusterRegistry, findCluster } from '../config/cluster-registry.js';
+import {
+  type ClusterRegistry,
+  findCluster,
+  regionPairClusters,
+  regionPairOf,
+} from '../config/cluster-registry.js';
 import { listIssues } from '../config/schema-errors.js';
 import type { Logger } from '../logger.js';
 import { durationSeconds } from '../requests/durations.js';
@@ -14,7 +19,7 @@ import type {
   RequestStore,
   Scheduler,
 } from './ports.js';
-import type { RequestRecord } from './request.js';
+import type { ClusterRef, RequestRecord } from './request.js';
 import { hashOf, requestHash } from './request-hash.js';
 import { newRequestId } from './request-id.js';
 import { showLatest } from './show-latest.js';
@@ -78,6 +83,32 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
   }
 
   const clusterRef = { name: cluster.name, type: cluster.type, region: cluster.region };
+  let targets: ClusterRef[] | undefined;
+  if (ask.kind.spansRegionPair?.(params)) {
+    const pair = regionPairOf(deps.registry, cluster);
+    if (!pair) {
+      const pairs = deps.registry.regionPairs.map(
+        (p) =>
+          `${p.name}: ${regionPairClusters(deps.registry, p)
+            .map((c) => c.name)
+            .join(', ')}`,
+      );
+      return {
+        outcome: 'invalid',
+        problems: [
+          `ha: cluster '${cluster.name}' is in no region pair, so it cannot be deployed to both regions (${
+            pairs.length > 0 ? `pairs: ${pairs.join('; ')}` : 'the registry has no region pairs'
+          })`,
+        ],
+        paths: ['ha'],
+      };
+    }
+    targets = regionPairClusters(deps.registry, pair).map((c) => ({
+      name: c.name,
+      type: c.type,
+      region: c.region,
+    }));
+  }
   const requester = await deps.identity.resolve(ask.slackUserId);
   const id = newRequestId();
   const log = deps.log.child({
@@ -94,6 +125,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     requester,
     cluster: clusterRef,
     approvals: [],
+    targets,
   });
   log.info({ audit: true, decision, description }, 'policy decided');
   if (decision.deny.length > 0) return { outcome: 'denied', description, decision };
@@ -134,6 +166,9 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     rejection: null,
     expiresAt: awaiting ? new Date(now.getTime() + expiry).toISOString() : null,
     decision,
+    ...(targets
+      ? { targets: targets.map((t) => ({ cluster: t, state: 'queued' as const, result: null, error: null })) }
+      : {}),
     result: null,
     error: null,
     createdAt: now.toISOString(),

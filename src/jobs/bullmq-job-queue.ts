@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { JobQueue } from '../core/ports.js';
 import type { RequestRecord } from '../core/request.js';
 import type { JobData } from './job-data.js';
-import { bullPrefix, clusterQueueName, previewJobName } from './queue-names.js';
+import { bullPrefix, clusterQueueName, previewJobName, targetJobId } from './queue-names.js';
 
 export interface JobQueueOptions {
   /** Attempts per job, retries included, for retryable failures. @defaultValue 5 */
@@ -34,18 +34,34 @@ export class BullmqJobQueue implements JobQueue {
     return queue;
   }
 
+  /**
+   * One job on the request's cluster queue; for a request that changes several clusters, one job on each
+   * of their queues, so a slow or unreachable cluster holds up only its own part.
+   */
   async enqueue(record: RequestRecord): Promise<void> {
+    const options = {
+      attempts: this.options.attempts ?? 5,
+      backoff: { type: 'exponential', delay: this.options.backoffMs ?? 2000 },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    };
     // A job id that exists already makes add() a no-op: a second enqueue of one request is harmless.
+    if (record.targets) {
+      await Promise.all(
+        record.targets.map(({ cluster }) =>
+          this.queueFor(cluster.name).add(
+            record.kind,
+            { v: 1, requestId: record.id, target: cluster.name },
+            { ...options, jobId: targetJobId(record.id, cluster.name) },
+          ),
+        ),
+      );
+      return;
+    }
     await this.queueFor(record.cluster.name).add(
       record.kind,
       { v: 1, requestId: record.id },
-      {
-        jobId: record.id,
-        attempts: this.options.attempts ?? 5,
-        backoff: { type: 'exponential', delay: this.options.backoffMs ?? 2000 },
-        removeOnComplete: { age: 7 * 24 * 3600 },
-        removeOnFail: { age: 30 * 24 * 3600 },
-      },
+      { ...options, jobId: record.id },
     );
   }
 

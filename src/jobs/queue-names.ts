@@ -14,3 +14,8 @@ export function bullPrefix(prefix: string): string {
 
 /** The job name of a dry run for an approval prompt; other jobs are named by their request kind. */
 export const previewJobName = 'request.preview';
+
+/** The job of one cluster of a request that changes several: unique per request and cluster. */
+export function targetJobId(requestId: string, cluster: string): string {
+  return `${requestId}@${cluster}`;
+}

@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import { previewRequest, type RunDeps, runRequest } from '../core/run-request.js';
+import { finishTarget, runTarget } from '../core/run-target.js';
 import { AppError } from '../errors.js';
 import { type JobOutcome, type Metrics, noMetrics } from '../metrics/metrics.js';
 import { type JobData, jobDataSchema } from './job-data.js';
@@ -37,19 +38,24 @@ export function startWorkers(
         const started = performance.now();
         const finished = (outcome: JobOutcome) =>
           metrics.jobFinished(job.name, cluster.name, outcome, (performance.now() - started) / 1000);
+        const run = {
+          requestId: data.data.requestId,
+          attempt,
+          willRetry,
+          attempts: job.opts.attempts ?? 1,
+          signal: signal ?? new AbortController().signal,
+        };
         try {
           if (job.name === previewJobName) {
-            await previewRequest(deps, data.data.requestId, signal ?? new AbortController().signal);
+            await previewRequest(deps, run.requestId, run.signal);
             finished('succeeded');
             return;
           }
-          const outcome = await runRequest(deps, {
-            requestId: data.data.requestId,
-            attempt,
-            willRetry,
-            attempts: job.opts.attempts ?? 1,
-            signal: signal ?? new AbortController().signal,
-          });
+          const target = data.data.target;
+          const outcome =
+            target === undefined
+              ? await runRequest(deps, run)
+              : await runTarget(deps, { ...run, cluster: target });
           finished(outcome);
           return outcome;
         } catch (error) {
@@ -77,7 +83,7 @@ export function startWorkers(
         (error instanceof UnrecoverableError ||
           job.attemptsMade >= (job.opts.attempts ?? 1) ||
           /stalled/.test(error.message));
-      if (final && job) void settleAbandoned(deps, job.data.requestId, error.message);
+      if (final && job) void settleAbandoned(deps, job.data, error.message);
     });
     worker.on('stalled', (jobId) => deps.log.warn({ jobId, cluster: cluster.name }, 'job stalled'));
     worker.on('error', (error) =>
@@ -96,8 +102,17 @@ export function startWorkers(
  * A job BullMQ gave up on (retries spent, or stalled too often) must not leave its request looking alive:
  * it is marked failed and the card says so. A request the run already settled is left as it is.
  */
-async function settleAbandoned(deps: RunDeps, requestId: string, reason: string): Promise<void> {
+async function settleAbandoned(deps: RunDeps, job: JobData, reason: string): Promise<void> {
+  const { requestId, target } = job;
   try {
+    if (target !== undefined) {
+      // Only this cluster's part is given up; the others go on, and the last one settles the request.
+      await finishTarget(deps, deps.log.child({ requestId, cluster: target }), requestId, target, {
+        state: 'failed',
+        error: `the job was given up: ${reason}`,
+      });
+      return;
+    }
     const failed = await deps.store.transition(requestId, ['queued', 'running'], 'failed', {
       error: `the job was given up: ${reason}`,
     });

@@ -39,16 +39,19 @@ export function replicaCeiling(p: { replicas: string; 'max-replicas'?: string | 
  * restricted security context, a Service, an autoscaler (between `--replicas` and `--max-replicas`), a
  * disruption budget; with `--host`, a route on the cluster's shared Gateway (TLS with a certificate unless
  * `--tls no`; internal unless `--public yes`) and an optional rate limit. A rollout that does not become
- * available in time is rolled back.
+ * available in time is rolled back. With `--ha`, the same app (and route) goes to every cluster of the
+ * named cluster's region pair, each on its own and reported one by one.
  * Examples: `/n3r deploy web --cluster pub-kr1-a --namespace team-a-web --image ghcr.io/team-a/web:1.4.2`
  *           `/n3r deploy api --cluster pub-kr1-a --namespace team-a-web --image registry.n3r.io/team-a/api:2.0.1 --port 8000 --replicas 3 --max-replicas 6 --cpu 1 --memory 1Gi --host api.team-a.apps.n3r.io --public yes --rate-limit 100/s`
+ *           `/n3r deploy web --cluster pub-kr1-a --namespace team-a-web --image ghcr.io/team-a/web:1.4.2 --ha`
  */
 export const appDeploy = defineRequestKind({
   id: 'app.deploy',
   command: ['deploy'],
   positional: ['app'],
+  switches: ['ha'],
   usage:
-    '/n3r deploy <app> --cluster <cluster> --namespace <namespace> --image <image> [--port 8080] [--replicas 2] [--max-replicas 2] [--cpu 500m] [--memory 512Mi] [--host <hostname> [--public no] [--tls yes] [--rate-limit 100/s]] [--timeout 2m]',
+    '/n3r deploy <app> --cluster <cluster> --namespace <namespace> --image <image> [--port 8080] [--replicas 2] [--max-replicas 2] [--cpu 500m] [--memory 512Mi] [--host <hostname> [--public no] [--tls yes] [--rate-limit 100/s]] [--timeout 2m] [--ha]',
   summary: 'deploy an app from a container image, with probes, autoscaling and an optional route',
   params: z
     .strictObject({
@@ -87,6 +90,8 @@ export const appDeploy = defineRequestKind({
           return seconds !== undefined && seconds <= 1800;
         }, 'must be a duration up to 30m, such as 90s or 5m')
         .optional(),
+      /** Every cluster of the region pair of `cluster`, not just that one. */
+      ha: yesNo.default('no'),
     })
     .superRefine((p, ctx) => {
       if (p['max-replicas'] !== undefined && Number(p['max-replicas']) < Number(p.replicas)) {
@@ -104,8 +109,11 @@ export const appDeploy = defineRequestKind({
   describe: (p) =>
     `deploy ${p.app} (${p.image}) to ${p.namespace} on ${p.cluster}: ${p.replicas}${
       p['max-replicas'] && p['max-replicas'] !== p.replicas ? `-${p['max-replicas']}` : ''
-    } replicas of cpu ${p.cpu}, memory ${p.memory}${p.host ? `, route ${routeUrl(p)}` : ''}`,
+    } replicas of cpu ${p.cpu}, memory ${p.memory}${p.host ? `, route ${routeUrl(p)}` : ''}${
+      p.ha === 'yes' ? ', on every cluster of its region pair' : ''
+    }`,
   namespaceOf: (p) => p.namespace,
+  spansRegionPair: (p) => p.ha === 'yes',
   toPolicyParams: (p) => ({
     namespace: p.namespace,
     app: p.app,
@@ -114,6 +122,7 @@ export const appDeploy = defineRequestKind({
     cpu_millicores: cpuMillicores(p.cpu),
     memory_bytes: memoryBytes(p.memory),
     route: p.host === undefined ? null : { host: p.host, public: p.public === 'yes', tls: p.tls !== 'no' },
+    ha: p.ha === 'yes',
   }),
 });
 

@@ -13,6 +13,8 @@ export interface RequestKind<TId extends string, TSchema extends z.ZodType<BaseP
   readonly command: readonly [string] | readonly [string, string];
   /** Parameter names taken from positional words, in order. */
   readonly positional: readonly string[];
+  /** Flags that take no value: `--ha` means `--ha yes`. @defaultValue none */
+  readonly switches?: readonly string[];
   readonly usage: string;
   /** One line for `/n3r help`. */
   readonly summary: string;
@@ -23,6 +25,8 @@ export interface RequestKind<TId extends string, TSchema extends z.ZodType<BaseP
   toPolicyParams(params: z.output<TSchema>): Record<string, unknown>;
   /** The namespace whose facts (exists, owner team) the policy needs in `input.context.namespace`. */
   namespaceOf?(params: z.output<TSchema>): string;
+  /** Whether the request changes every cluster of its cluster's region pair, not just the one named. */
+  spansRegionPair?(params: z.output<TSchema>): boolean;
 }
 
 export const defineRequestKind = <const TId extends string, TSchema extends z.ZodType<BaseParams>>(

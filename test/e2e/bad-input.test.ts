@@ -79,7 +79,7 @@ describe('bad input from Slack', () => {
     const name = `team-a-x-${uniqueSuffix()}`;
     const answer = await ask(`ns create ${name} --cluster nowhere-1 --team team-a`);
     expect(answer.text).toContain(
-      "unknown cluster 'nowhere-1' (known: pub-local-a, ded-local-a, sta-local-a)",
+      "unknown cluster 'nowhere-1' (known: pub-local-a, ded-local-a, sta-local-a, pub-local-b, pub-local2-a, pub-local2-b)",
     );
     await expectNothingChanged(name);
   });

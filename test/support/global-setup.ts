@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { projectRoot, startLocalStack } from '../../scripts/local-stack/stack.js';
+import type { ToolPaths } from '../../scripts/local-stack/tools.js';
 
 const run = promisify(execFile);
 
@@ -19,6 +20,10 @@ export interface StackInfo {
   /** The local log stores: VictoriaLogs (access logs) and OpenSearch (audit logs). */
   victoriaLogsUrl: string;
   openSearchUrl: string;
+  /** For tests that start clusters of their own next to the shared one (extra-clusters.ts). */
+  etcdUrl: string;
+  pkiDir: string;
+  tools: ToolPaths;
 }
 
 declare module 'vitest' {
@@ -52,6 +57,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     alertmanager: stack.tools.alertmanager,
     victoriaLogsUrl: stack.victoriaLogsUrl,
     openSearchUrl: stack.openSearchUrl,
+    etcdUrl: controlPlane.etcdUrl,
+    pkiDir: controlPlane.pkiDir,
+    tools: stack.tools,
   });
   return () => stack.stop();
 }

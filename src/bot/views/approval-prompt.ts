@@ -10,7 +10,7 @@ import {
   type SlackMessage,
   section,
 } from './primitives.js';
-import { stateLine } from './request-card.js';
+import { cardState, stateLine } from './request-card.js';
 
 /** The button value: which request, and which version of it the approver saw. */
 export const promptValue = (record: RequestRecord) => `${record.id}:${record.requestHash}`;
@@ -80,7 +80,7 @@ export function approvalPrompt(record: RequestRecord): SlackMessage {
     const outcome =
       record.state === 'rejected' && record.rejection
         ? `${stateLine.rejected} by <@${record.rejection.slackId}>: ${escapeMrkdwn(record.rejection.reason)}`
-        : stateLine[record.state];
+        : cardState(record);
     blocks.push(section(outcome));
   }
   return { text: `${title}: ${record.description} (${record.state.replace('_', ' ')})`, blocks };

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { RequestRecord } from '../../core/request.js';
 import { allKinds } from '../../requests/registry.js';
 import { type Block, context, escapeMrkdwn, header, plain, section } from './primitives.js';
-import { stateLine } from './request-card.js';
+import { cardState } from './request-card.js';
 
 /** App Home: buttons to open each kind's form, and the person's recent requests with their state. */
 export function homeView(recent: RequestRecord[]): types.HomeView {
@@ -26,7 +26,7 @@ export function homeView(recent: RequestRecord[]): types.HomeView {
   ];
   if (recent.length === 0) blocks.push(section('None yet.'));
   for (const record of recent.slice(0, 20)) {
-    blocks.push(section(`*${record.id}* ${stateLine[record.state]}\n${escapeMrkdwn(record.description)}`));
+    blocks.push(section(`*${record.id}* ${cardState(record)}\n${escapeMrkdwn(record.description)}`));
   }
   blocks.push(context('`/n3r help` lists every command.'));
   return { type: 'home', blocks };

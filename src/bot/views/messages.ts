@@ -3,7 +3,7 @@ import type { Decision } from '../../core/decision.js';
 import type { AuditEntry, Requester, RequestRecord } from '../../core/request.js';
 import { type AnyRequestKind, allKinds } from '../../requests/registry.js';
 import { context, escapeMrkdwn, type SlackMessage, section } from './primitives.js';
-import { stateLine } from './request-card.js';
+import { cardState } from './request-card.js';
 
 /** Commands that are not request kinds, with their usage. */
 export const builtinUsage = {
@@ -63,14 +63,14 @@ export function statusMessage(record: RequestRecord): SlackMessage {
   const approvals = currentApprovals(record);
   const lines = [
     `*${record.kind} ${record.id}*: ${escapeMrkdwn(record.description)}`,
-    `${stateLine[record.state]} · requested by <@${record.requester.slackId}> on ${record.cluster.name} at ${record.createdAt}`,
+    `${cardState(record)} · requested by <@${record.requester.slackId}> on ${record.cluster.name} at ${record.createdAt}`,
   ];
   if (record.state === 'awaiting_approval') {
     lines.push(
       `Approvals: ${approvals.length} of ${record.decision.approval.count} · expires ${record.expiresAt}`,
     );
   }
-  if (record.result) lines.push(escapeMrkdwn(record.result.summary));
+  if (record.result && record.state !== 'failed') lines.push(escapeMrkdwn(record.result.summary));
   if (record.error) lines.push(`Why: ${escapeMrkdwn(record.error)}`);
   return { text: lines.join('\n'), blocks: [section(lines.join('\n'))] };
 }

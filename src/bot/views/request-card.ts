@@ -1,4 +1,4 @@
-import type { RequestRecord, RequestState } from '../../core/request.js';
+import type { ClusterTarget, RequestRecord, RequestState, TargetState } from '../../core/request.js';
 import {
   type Block,
   context,
@@ -21,9 +21,29 @@ export const stateLine: Record<RequestState, string> = {
   cancelled: ':heavy_minus_sign: Cancelled',
 };
 
+const targetLine: Record<TargetState, string> = {
+  queued: ':hourglass_flowing_sand: queued',
+  running: ':gear: running',
+  succeeded: ':white_check_mark: done',
+  failed: ':x: failed',
+};
+
+/** The state as the card says it; a request over several clusters that failed on some says so. */
+export function cardState(record: RequestRecord): string {
+  const done = record.targets?.filter((t) => t.state === 'succeeded').length ?? 0;
+  if (record.state === 'failed' && record.targets && done > 0)
+    return `:warning: Partly failed: done on ${done} of ${record.targets.length} clusters`;
+  return stateLine[record.state];
+}
+
+function describeTarget(t: ClusterTarget): string {
+  const why = t.state === 'failed' && t.error ? `: ${escapeMrkdwn(t.error)}` : '';
+  return `${targetLine[t.state]} · *${t.cluster.name}* (${t.cluster.region})${why}`;
+}
+
 /** The request card: posted where the request was made and redrawn in place at every state change. */
 export function requestCard(record: RequestRecord): SlackMessage {
-  const state = stateLine[record.state];
+  const state = cardState(record);
   const title = `${record.kind} ${record.id}`;
   const blocks: Block[] = [
     header(title),
@@ -33,6 +53,7 @@ export function requestCard(record: RequestRecord): SlackMessage {
       ['Cluster', `${record.cluster.name} (${record.cluster.type}, ${record.cluster.region})`],
     ]),
   ];
+  if (record.targets) blocks.push(section(record.targets.map(describeTarget).join('\n')));
   if (record.state === 'succeeded' && record.result)
     blocks.push(section(escapeMrkdwn(record.result.summary)));
   if (record.state === 'failed' && record.error) blocks.push(section(`*Why:* ${escapeMrkdwn(record.error)}`));

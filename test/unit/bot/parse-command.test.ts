@@ -11,6 +11,16 @@ describe('parseCommand', () => {
     });
   });
 
+  it('reads a switch without a value as yes, and leaves the next word alone', () => {
+    expect(parseCommand('deploy web --ha --cluster pub-kr1-a')).toMatchObject({
+      type: 'ask',
+      rawParams: { app: 'web', ha: 'yes', cluster: 'pub-kr1-a' },
+    });
+    expect(parseCommand('deploy web --cluster c --ha')).toMatchObject({ rawParams: { ha: 'yes' } });
+    expect(parseCommand('deploy web --ha --ha')).toMatchObject({ problem: '--ha is given twice' });
+    expect(parseCommand('ns create a --ha')).toMatchObject({ problem: '--ha needs a value' });
+  });
+
   it('treats an empty command and `help` as a request for help', () => {
     expect(parseCommand('')).toEqual({ type: 'help', topic: null });
     expect(parseCommand('help ns')).toEqual({ type: 'help', topic: 'ns' });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadClusterRegistry, parseClusterRegistry } from '../../../src/config/cluster-registry.js';
+import {
+  findCluster,
+  loadClusterRegistry,
+  parseClusterRegistry,
+  regionPairClusters,
+  regionPairOf,
+} from '../../../src/config/cluster-registry.js';
 import { ConfigError } from '../../../src/errors.js';
 import { localRegistryPath } from '../../support/local-paths.js';
 
@@ -13,10 +19,61 @@ const problemsOf = (text: string): string => {
   throw new Error('the registry was accepted');
 };
 
+const never = (): never => {
+  throw new Error('no region pair');
+};
+
 describe('cluster registry', () => {
-  it('reads the local registry: one cluster of each type', () => {
+  it('reads the local registry: a cluster of each type and a public region pair of 2 regions x 2 clusters', () => {
     const registry = loadClusterRegistry(localRegistryPath);
-    expect(registry.clusters.map((c) => c.type).sort()).toEqual(['dedicated', 'public', 'stateful']);
+    expect(new Set(registry.clusters.map((c) => c.type))).toEqual(
+      new Set(['dedicated', 'public', 'stateful']),
+    );
+    const pubLocalA = findCluster(registry, 'pub-local-a');
+    if (!pubLocalA) throw new Error('pub-local-a is missing');
+    const pair = regionPairOf(registry, pubLocalA);
+    expect(pair?.name).toBe('pub-local');
+    expect(regionPairClusters(registry, pair ?? never()).map((c) => `${c.region}/${c.name}`)).toEqual([
+      'local/pub-local-a',
+      'local/pub-local-b',
+      'local-2/pub-local2-a',
+      'local-2/pub-local2-b',
+    ]);
+    // The dedicated cluster shares region 'local' but the pair is public: it is in no pair.
+    const dedicated = findCluster(registry, 'ded-local-a');
+    expect(dedicated && regionPairOf(registry, dedicated)).toBeUndefined();
+  });
+
+  it('refuses region pairs that do not make sense, each problem named', () => {
+    const cluster = (name: string, region: string, type = 'public') =>
+      `{ name: ${name}, type: ${type}, region: ${region}, kubeContext: ${name}, natGateway: { egressPool: 10.0.0.0/28 }, elbGateway: { l4Address: 1.1.1.1, l7Address: 1.1.1.2 } }`;
+    const message =
+      problemsOf(`clusters: [${cluster('a', 'kr1')}, ${cluster('b', 'kr2')}, ${cluster('c', 'kr3', 'stateful')}]
+regionPairs:
+  - { name: one, type: public, regions: [kr1, kr2] }
+  - { name: one, type: public, regions: [kr2, kr9] }
+  - { name: five, type: stateful, regions: [kr3, kr1] }
+approverChannels: { public: C1234, dedicated: C1234, stateful: C1234 }
+onCall: { defaultChannel: C1234 }
+groups: {}`);
+    expect(message).toMatch(/is invalid \(4 problems\)/);
+    for (const problem of [
+      "regionPairs[1].name: duplicate region pair name 'one'",
+      "regionPairs[1].regions[0]: the public clusters of region 'kr2' are already in region pair 'one'",
+      "regionPairs[1].regions[1]: region 'kr9' has no public cluster",
+      "regionPairs[2].regions[1]: region 'kr1' has no stateful cluster",
+    ]) {
+      expect(message).toContain(problem);
+    }
+    const shapes = problemsOf(`clusters: [${cluster('a', 'kr1')}]
+regionPairs:
+  - { name: three, type: public, regions: [kr1] }
+  - { name: four, type: public, regions: [kr1, kr1] }
+approverChannels: { public: C1234, dedicated: C1234, stateful: C1234 }
+onCall: { defaultChannel: C1234 }
+groups: {}`);
+    expect(shapes).toContain('regionPairs[0].regions: must name exactly two regions');
+    expect(shapes).toContain('regionPairs[1].regions: must name two different regions');
   });
 
   it('lists every problem of an invalid file in one message', () => {

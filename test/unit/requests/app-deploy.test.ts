@@ -7,7 +7,7 @@ const base = { app: 'web', cluster: 'pub-kr1-a', namespace: 'team-a-web', image:
 describe('app.deploy', () => {
   it('accepts the examples of its documentation, and its usage line names its one-word command', () => {
     const examples = docExamples('app-deploy.ts');
-    expect(examples).toHaveLength(2);
+    expect(examples).toHaveLength(3);
     for (const text of examples) expect(parseAsked(appDeploy, text).success, text).toBe(true);
     expect(appDeploy.command).toEqual(['deploy']);
     expect(appDeploy.usage.startsWith('/n3r deploy <app> ')).toBe(true);
@@ -30,11 +30,32 @@ describe('app.deploy', () => {
       cpu_millicores: 500,
       memory_bytes: 512 * 2 ** 20,
       route: null,
+      ha: false,
     });
     expect(Object.keys(policy).sort()).toEqual(
       Object.keys(policyCaseParams('app_deploy.json', 'app_deploy')).sort(),
     );
     expect(params).toMatchObject({ port: '8080', public: 'no' });
+  });
+
+  it('takes --ha as a switch: the whole region pair, told to the policy and in the description', () => {
+    const asked = parseAsked(
+      appDeploy,
+      'deploy web --cluster pub-kr1-a --ha --namespace team-a-web --image nginx:1.27',
+    );
+    expect(asked.success).toBe(true);
+    const params = appDeploy.params.parse(asked.data);
+    expect(params.ha).toBe('yes');
+    expect(appDeploy.spansRegionPair?.(params)).toBe(true);
+    expect(appDeploy.toPolicyParams(params)).toMatchObject({ ha: true });
+    expect(appDeploy.describe(params)).toContain('on every cluster of its region pair');
+    expect(appDeploy.spansRegionPair?.(appDeploy.params.parse(base))).toBe(false);
+    expect(
+      parseAsked(appDeploy, 'deploy web --cluster c --namespace n --image nginx:1 --ha=no').success,
+    ).toBe(true);
+    expect(
+      parseAsked(appDeploy, 'deploy web --cluster c --namespace n --image nginx:1 --ha=maybe').success,
+    ).toBe(false);
   });
 
   it('gives the policy the most replicas the autoscaler may reach, and the route as asked (TLS unless refused)', () => {
