@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { knownSecrets } from '../../src/known-secrets.js';
 import { createLogger } from '../../src/logger.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
+import { localRegistryPath } from '../support/local-paths.js';
 import { channels, people } from '../support/local-workspace.js';
 import { sampleSum, scrape } from '../support/prometheus-text.js';
 
@@ -47,7 +49,7 @@ describe('secrets never reach a log line or a Slack message', () => {
     // The developer's identity under the executor's context names: it may not read namespaces.
     const config = parse(readFileSync(stack.developerKubeconfig, 'utf8')) as Obj;
     const user = config.users[0].name as string;
-    config.contexts = ['local-public', 'local-dedicated', 'local-stateful'].map((name) => ({
+    config.contexts = loadClusterRegistry(localRegistryPath).clusters.map(({ kubeContext: name }) => ({
       name,
       context: { cluster: config.clusters[0].name, user },
     }));
