@@ -87,25 +87,11 @@ export async function startControlPlane(args: {
 
   const bin = (name: string) => join(binaries.kubeBinDir, name);
   const pki = (file: string) => join(pkiDir, file);
-  const apiserver = group.start('kube-apiserver', bin('kube-apiserver'), [
-    `--etcd-servers=${etcdUrl}`,
-    '--bind-address=127.0.0.1',
-    `--secure-port=${apiPort}`,
-    // No default route here, so the advertise address is loopback; 'none' keeps the apiserver from
-    // publishing that address as the kubernetes Service's endpoint (loopback endpoints are invalid).
-    '--advertise-address=127.0.0.1',
-    '--endpoint-reconciler-type=none',
-    `--tls-cert-file=${pki('apiserver.crt')}`,
-    `--tls-private-key-file=${pki('apiserver.key')}`,
-    `--cert-dir=${join(stateDir, 'apiserver-certs')}`,
-    `--client-ca-file=${pki('ca.crt')}`,
-    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    `--service-account-key-file=${pki('sa.key')}`,
-    `--service-account-signing-key-file=${pki('sa.key')}`,
-    '--service-cluster-ip-range=10.96.0.0/16',
-    '--authorization-mode=Node,RBAC',
-    '--allow-privileged=true',
-  ]);
+  const apiserver = group.start(
+    'kube-apiserver',
+    bin('kube-apiserver'),
+    apiserverFlags({ etcdUrl, port: apiPort, pkiDir, certDir: join(stateDir, 'apiserver-certs') }),
+  );
   const server = `https://127.0.0.1:${apiPort}`;
   await waitUntil('kube-apiserver', () => answersOk(`${server}/readyz`, tls), {
     timeoutMs: 120_000,
@@ -220,4 +206,38 @@ export function answersOk(url: string, tls?: { ca: Buffer; cert: Buffer; key: Bu
     req.on('error', () => resolve(false));
     req.end();
   });
+}
+
+/**
+ * The flags of a local kube-apiserver on loopback with TLS, RBAC and the shared PKI; `etcdPrefix` lets
+ * several apiservers keep apart clusters on one etcd.
+ */
+export function apiserverFlags(args: {
+  etcdUrl: string;
+  port: number;
+  pkiDir: string;
+  certDir: string;
+  etcdPrefix?: string;
+}): string[] {
+  const pki = (file: string) => join(args.pkiDir, file);
+  return [
+    `--etcd-servers=${args.etcdUrl}`,
+    ...(args.etcdPrefix ? [`--etcd-prefix=${args.etcdPrefix}`] : []),
+    '--bind-address=127.0.0.1',
+    `--secure-port=${args.port}`,
+    // No default route here, so the advertise address is loopback; 'none' keeps the apiserver from
+    // publishing that address as the kubernetes Service's endpoint (loopback endpoints are invalid).
+    '--advertise-address=127.0.0.1',
+    '--endpoint-reconciler-type=none',
+    `--tls-cert-file=${pki('apiserver.crt')}`,
+    `--tls-private-key-file=${pki('apiserver.key')}`,
+    `--cert-dir=${args.certDir}`,
+    `--client-ca-file=${pki('ca.crt')}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${pki('sa.key')}`,
+    `--service-account-signing-key-file=${pki('sa.key')}`,
+    '--service-cluster-ip-range=10.96.0.0/16',
+    '--authorization-mode=Node,RBAC',
+    '--allow-privileged=true',
+  ];
 }

@@ -6,6 +6,7 @@ import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import {
   allEstablished,
   answersOk,
+  apiserverFlags,
   apply,
   type ControlPlaneBinaries,
   fakeNode,
@@ -56,24 +57,17 @@ export async function startExtraCluster(args: {
     return started;
   };
 
-  const apiserver = start('kube-apiserver', bin('kube-apiserver'), [
-    `--etcd-servers=${args.etcdUrl}`,
-    `--etcd-prefix=/clusters/${name}`,
-    '--bind-address=127.0.0.1',
-    `--secure-port=${apiPort}`,
-    '--advertise-address=127.0.0.1',
-    '--endpoint-reconciler-type=none',
-    `--tls-cert-file=${pki('apiserver.crt')}`,
-    `--tls-private-key-file=${pki('apiserver.key')}`,
-    `--cert-dir=${join(dir, 'apiserver-certs')}`,
-    `--client-ca-file=${pki('ca.crt')}`,
-    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    `--service-account-key-file=${pki('sa.key')}`,
-    `--service-account-signing-key-file=${pki('sa.key')}`,
-    '--service-cluster-ip-range=10.96.0.0/16',
-    '--authorization-mode=Node,RBAC',
-    '--allow-privileged=true',
-  ]);
+  const apiserver = start(
+    'kube-apiserver',
+    bin('kube-apiserver'),
+    apiserverFlags({
+      etcdUrl: args.etcdUrl,
+      etcdPrefix: `/clusters/${name}`,
+      port: apiPort,
+      pkiDir,
+      certDir: join(dir, 'apiserver-certs'),
+    }),
+  );
   const server = `https://127.0.0.1:${apiPort}`;
   const tls = {
     ca: readFileSync(pki('ca.crt')),
