@@ -126,24 +126,14 @@ export async function startControlPlane(args: {
     '--leader-elect=false',
   ]);
   // --node-ip keeps every apiserver-to-"kubelet" call on loopback; pod IPs from --cidr are bookkeeping only.
-  group.start('kwok', binaries.kwok, [
-    `--kubeconfig=${adminKubeconfig}`,
-    `--config=${binaries.kwokStages}`,
-    '--manage-all-nodes=true',
-    '--node-ip=127.0.0.1',
-    '--cidr=10.244.0.0/24',
-    '--node-lease-duration-seconds=40',
-  ]);
+  group.start('kwok', binaries.kwok, kwokFlags(adminKubeconfig, binaries.kwokStages));
 
-  const kc = new KubeConfig();
-  kc.loadFromFile(adminKubeconfig);
-  const api = RawObjectApi.fromKubeConfig(kc);
-  await apply(api, [fakeNode]);
-  const crds = loadManifests(args.crdDir);
-  await apply(api, crds);
-  await apply(api, loadManifests(args.rbacDir));
-  await waitUntil('CRDs established', () => allEstablished(api, crds), { timeoutMs: 60_000 });
-  args.progress(`control plane ready: ${crds.length} CRDs installed, fake node kwok-node-0`);
+  const crdCount = await installClusterBasics({
+    adminKubeconfig,
+    crdDir: args.crdDir,
+    rbacDir: args.rbacDir,
+  });
+  args.progress(`control plane ready: ${crdCount} CRDs installed, fake node kwok-node-0`);
   return { server, adminKubeconfig, executorKubeconfig, developerKubeconfig, pkiDir, etcdUrl };
 }
 
@@ -240,4 +230,37 @@ export function apiserverFlags(args: {
     '--authorization-mode=Node,RBAC',
     '--allow-privileged=true',
   ];
+}
+
+/** kwok with one fake node, every apiserver-to-"kubelet" call kept on loopback. */
+export function kwokFlags(adminKubeconfig: string, stagesFile: string): string[] {
+  return [
+    `--kubeconfig=${adminKubeconfig}`,
+    `--config=${stagesFile}`,
+    '--manage-all-nodes=true',
+    '--node-ip=127.0.0.1',
+    '--cidr=10.244.0.0/24',
+    '--node-lease-duration-seconds=40',
+  ];
+}
+
+/** The fake node, the CRDs and the executor's RBAC, applied as admin; waits until every CRD is established. */
+export async function installClusterBasics(args: {
+  adminKubeconfig: string;
+  crdDir: string;
+  rbacDir: string;
+  /** Names the cluster in a timeout message. */
+  label?: string;
+}): Promise<number> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(args.adminKubeconfig);
+  const api = RawObjectApi.fromKubeConfig(kc);
+  await apply(api, [fakeNode]);
+  const crds = loadManifests(args.crdDir);
+  await apply(api, crds);
+  await apply(api, loadManifests(args.rbacDir));
+  await waitUntil(`${args.label ? `${args.label} ` : ''}CRDs established`, () => allEstablished(api, crds), {
+    timeoutMs: 60_000,
+  });
+  return crds.length;
 }

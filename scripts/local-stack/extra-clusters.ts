@@ -1,16 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import {
-  allEstablished,
   answersOk,
   apiserverFlags,
-  apply,
   type ControlPlaneBinaries,
-  fakeNode,
-  loadManifests,
+  installClusterBasics,
+  kwokFlags,
   localContexts,
 } from './control-plane.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -110,23 +106,8 @@ export async function startExtraCluster(args: {
     `--secure-port=${schedulerPort}`,
     '--leader-elect=false',
   ]);
-  start('kwok', binaries.kwok, [
-    `--kubeconfig=${adminKubeconfig}`,
-    `--config=${binaries.kwokStages}`,
-    '--manage-all-nodes=true',
-    '--node-ip=127.0.0.1',
-    '--cidr=10.244.0.0/24',
-    '--node-lease-duration-seconds=40',
-  ]);
-
-  const kc = new KubeConfig();
-  kc.loadFromFile(adminKubeconfig);
-  const api = RawObjectApi.fromKubeConfig(kc);
-  await apply(api, [fakeNode]);
-  const crds = loadManifests(args.crdDir);
-  await apply(api, crds);
-  await apply(api, loadManifests(args.rbacDir));
-  await waitUntil(`${name} CRDs established`, () => allEstablished(api, crds), { timeoutMs: 60_000 });
+  start('kwok', binaries.kwok, kwokFlags(adminKubeconfig, binaries.kwokStages));
+  await installClusterBasics({ adminKubeconfig, crdDir: args.crdDir, rbacDir: args.rbacDir, label: name });
   return { name, server, adminKubeconfig, apiserver, processes };
 }
 
