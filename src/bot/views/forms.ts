@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { ClusterRegistry } from '../../config/cluster-registry.js';
 import { type AnyRequestKind, allKinds, isKindId, requestKinds } from '../../requests/registry.js';
-import { type Block, plain, section } from './primitives.js';
+import { type Block, escapeMrkdwn, plain, section } from './primitives.js';
 
 export type ModalView = types.ModalView;
 
@@ -40,7 +40,7 @@ export function requestForm(
   groups: string[],
   channel: string,
 ): ModalView {
-  const blocks: Block[] = [section(`*${kind.summary}*\nThe same as \`${kind.usage}\``)];
+  const blocks: Block[] = [section(`*${kind.summary}*\nThe same as \`${escapeMrkdwn(kind.usage)}\``)];
   for (const name of paramNames(kind)) {
     const optional = isOptional(kind, name);
     const choices =

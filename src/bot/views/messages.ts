@@ -32,7 +32,7 @@ export function deniedMessage(description: string, decision: Decision): SlackMes
 /** The ephemeral answer to input that could not be used. */
 export function usageMessage(problems: string[], usage: string | null): SlackMessage {
   const lines = problems.map((p) => `• ${escapeMrkdwn(p)}`);
-  const usageText = usage ? `\nUsage: \`${usage}\`` : '\nTry `/n3r help`.';
+  const usageText = usage ? `\nUsage: \`${escapeMrkdwn(usage)}\`` : '\nTry `/n3r help`.';
   return {
     text: `${problems.join('; ')}.${usage ? ` Usage: ${usage}` : ' Try /n3r help.'}`,
     blocks: [
@@ -49,11 +49,12 @@ export function helpMessage(topic: string | null): SlackMessage {
       : allKinds.filter((k) => k.id === topic || k.command.join(' ') === topic || k.command[0] === topic);
   if (topic !== null && matching.length === 0)
     return usageMessage([`no help for '${topic}'`], builtinUsage.help);
-  const lines = matching.map((k) => `*${k.id}* — ${k.summary}\n\`${k.usage}\``);
+  // Slack reads `<…>` as a link or mention even in code: the usage's placeholders are escaped.
+  const lines = matching.map((k) => `*${k.id}* — ${k.summary}\n\`${escapeMrkdwn(k.usage)}\``);
   if (topic === null)
     lines.push(
       `*Your requests*\n${Object.values(builtinUsage)
-        .map((u) => `\`${u}\``)
+        .map((u) => `\`${escapeMrkdwn(u)}\``)
         .join('\n')}`,
     );
   return { text: matching.map((k) => k.usage).join('\n'), blocks: [section(lines.join('\n\n'))] };
