@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { fetchUpstream } from './http-upstream.js';
 
 export interface SilenceMatcher {
   name: string;
@@ -57,42 +58,14 @@ export class AlertmanagerClient {
   }
 
   private async call(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.#base}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new AppError('UPSTREAM_UNAVAILABLE', `alertmanager ${this.#base} unreachable`, {
-        cause: error,
-        retryable: true,
-        userText: 'Alertmanager could not be reached; trying again.',
-      });
-    }
-    const text = await response.text();
-    if (response.ok) return text ? (JSON.parse(text) as unknown) : null;
-    // Its 400 answers are a JSON string with the reason, e.g. "end time can't be in the past".
-    const reason = text ? String(safeJson(text)).slice(0, 300) : response.statusText;
-    if (response.status === 404)
-      throw new AppError('NOT_FOUND', `alertmanager: ${reason}`, { userText: reason });
-    throw new AppError(
-      response.status >= 500 || response.status === 429 ? 'UPSTREAM_UNAVAILABLE' : 'INVALID_INPUT',
-      `alertmanager ${method} ${path} answered ${response.status}: ${reason}`,
-      {
-        retryable: response.status >= 500 || response.status === 429,
-        userText: `Alertmanager refused: ${reason}`,
-      },
-    );
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
+    const text = await fetchUpstream({
+      who: 'Alertmanager',
+      name: `alertmanager ${this.#base}`,
+      url: `${this.#base}${path}`,
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
+      timeoutMs: this.timeoutMs,
+    });
+    return text ? (JSON.parse(text) as unknown) : null;
   }
 }
