@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
+import { noLongerAllowed } from './decision.js';
 import { evaluate } from './policy-input.js';
 import type {
   FactsProvider,
@@ -96,10 +97,9 @@ export async function decideApproval(deps: ApprovalDeps, verdict: Verdict): Prom
   });
   const log = deps.log.child({ requestId: approved.id, kind: approved.kind });
   if (decision.deny.length > 0) {
-    const reasons = decision.deny.map((d) => `${d.message} [${d.rule}]`).join('; ');
     const failed = await deps.store.transition(approved.id, ['awaiting_approval'], 'failed', {
       decision,
-      error: `the policy no longer allows this request: ${reasons}`,
+      error: noLongerAllowed(decision),
     });
     if (!failed) return { outcome: 'not-pending', record: approved };
     await report(deps, failed, `:x: ${failed.error}`);

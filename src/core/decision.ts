@@ -39,3 +39,9 @@ export interface PolicyInput {
   approvals: { slack_id: string; groups: string[]; at: string }[];
   context: Record<string, unknown>;
 }
+
+/** Why a request that was allowed once no longer is: every denial with its rule, or the missing approval. */
+export function noLongerAllowed(decision: Decision): string {
+  const reasons = decision.deny.map((d) => `${d.message} [${d.rule}]`).join('; ');
+  return `the policy no longer allows this request: ${reasons || 'approval is missing'}`;
+}

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
 import { tell } from './decide-approval.js';
+import { noLongerAllowed } from './decision.js';
 import { evaluate } from './policy-input.js';
 import type {
   Executor,
@@ -119,10 +120,9 @@ async function decideAndExecute(
     approvals: currentApprovals(running),
   });
   if (!decision.allow) {
-    const reasons = decision.deny.map((d) => `${d.message} [${d.rule}]`);
     const failed = await deps.store.transition(running.id, ['running'], 'failed', {
       decision,
-      error: `the policy no longer allows this request: ${reasons.join('; ') || 'approval is missing'}`,
+      error: noLongerAllowed(decision),
     });
     log.info({ decision }, 'job stopped: policy no longer allows');
     if (failed) await reportSettled(deps, log, failed);

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
 import { tell } from './decide-approval.js';
+import { noLongerAllowed } from './decision.js';
 import { evaluate } from './policy-input.js';
 import type { Executor } from './ports.js';
 import { createProgressReporter } from './progress-reporter.js';
@@ -92,7 +93,7 @@ async function decideAndExecute(
   const kind = requestKinds[running.kind];
   const params = kind.params.parse(running.params);
   // Decided for this cluster alone, with its own fresh facts: another cluster being down must not stop it.
-  const { decision } = await evaluate(deps, {
+  const { decision, facts } = await evaluate(deps, {
     id: running.id,
     kind,
     params,
@@ -102,12 +103,8 @@ async function decideAndExecute(
     targets: [target.cluster],
   });
   if (!decision.allow) {
-    const reasons = decision.deny.map((d) => `${d.message} [${d.rule}]`);
     log.info({ decision }, 'cluster part stopped: policy no longer allows');
-    return {
-      ok: false,
-      error: `the policy no longer allows this request: ${reasons.join('; ') || 'approval is missing'}`,
-    };
+    return { ok: false, error: noLongerAllowed(decision) };
   }
   const executor = deps.executors[running.kind] as Executor<typeof running.kind>;
   const progress = createProgressReporter((text) => deps.notifier.replyInThread(running, text));
@@ -115,6 +112,7 @@ async function decideAndExecute(
     record: { ...running, cluster: target.cluster },
     params,
     dryRun: false,
+    facts,
     log,
     signal: run.signal,
     progress: (line) => progress.report(`${target.cluster.name}: ${line}`),
