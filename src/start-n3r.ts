@@ -8,7 +8,7 @@ import { countingSlackFetch } from './bot/counting-slack-fetch.js';
 import { createSlackApp } from './bot/create-slack-app.js';
 import { scrubbingSlackFetch } from './bot/scrubbing-slack-fetch.js';
 import { SlackIdentityResolver } from './bot/slack-identity.js';
-import { SlackNotifier } from './bot/slack-notifier.js';
+import { SlackLifecycleEvents } from './bot/slack-lifecycle-events.js';
 import { type ClusterRegistry, clusterTypes } from './config/cluster-registry.js';
 import type { Settings } from './config/settings.js';
 import { createExecutors, createRevokers } from './executors/index.js';
@@ -105,7 +105,7 @@ export async function startN3r(
       // Its warnings (rate limits, retries) go to our structured, redacted log rather than the console.
       logger: boltLogger(log),
     });
-    const notifier = new SlackNotifier(web, registry.approverChannels);
+    const events = new SlackLifecycleEvents(web, registry.approverChannels);
 
     const scheduler = new BullmqScheduler(redis, settings.prefix);
     stops.push(() => scheduler.close());
@@ -121,7 +121,7 @@ export async function startN3r(
           store,
           policy,
           facts,
-          notifier,
+          events,
           executors: createExecutors(executorDeps),
           scheduler,
           log,
@@ -131,7 +131,7 @@ export async function startN3r(
       );
       const timers = startTimerWorker({
         store,
-        notifier,
+        events,
         log,
         revokers: createRevokers(executorDeps),
         connection: workerConnection,
@@ -155,7 +155,7 @@ export async function startN3r(
       readiness.require('slack', () => (slackConnected ? null : 'not connected to Slack (Socket Mode)'));
       const app = createSlackApp(
         settings,
-        { registry, identity, facts, policy, store, queue, scheduler, notifier, log, metrics },
+        { registry, identity, facts, policy, store, queue, scheduler, events, log, metrics },
         alerts,
         {
           fetch: slackFetch,

@@ -2,15 +2,10 @@ import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
 import { noLongerAllowed } from './decision.js';
+import type { LifecycleEvents } from './lifecycle-events.js';
 import { evaluate } from './policy-input.js';
-import type {
-  FactsProvider,
-  IdentityResolver,
-  JobQueue,
-  Notifier,
-  PolicyEngine,
-  RequestStore,
-} from './ports.js';
+import type { FactsProvider, IdentityResolver, JobQueue, PolicyEngine, RequestStore } from './ports.js';
+import { publish } from './publish.js';
 import type { Requester, RequestRecord } from './request.js';
 import { enqueueOrFail } from './submit-request.js';
 
@@ -20,7 +15,7 @@ export interface ApprovalDeps {
   facts: FactsProvider;
   policy: PolicyEngine;
   queue: JobQueue;
-  notifier: Notifier;
+  events: LifecycleEvents;
   log: Logger;
 }
 
@@ -67,7 +62,7 @@ export async function decideApproval(deps: ApprovalDeps, verdict: Verdict): Prom
       { event: 'rejected', actor: approver.slackId, detail: { reason } },
     );
     if (!rejected) return { outcome: 'not-pending', record: (await deps.store.get(record.id)) ?? record };
-    await report(deps, rejected, `:no_entry: Rejected by <@${approver.slackId}>: ${reason}`);
+    await publish(deps, { type: 'rejected', record: rejected, by: approver.slackId, reason });
     return { outcome: 'rejected', record: rejected };
   }
 
@@ -102,22 +97,34 @@ export async function decideApproval(deps: ApprovalDeps, verdict: Verdict): Prom
       error: noLongerAllowed(decision),
     });
     if (!failed) return { outcome: 'not-pending', record: approved };
-    await report(deps, failed, `:x: ${failed.error}`);
+    await publish({ ...deps, log }, { type: 'failed', record: failed });
     return { outcome: 'denied-now', record: failed };
   }
   if (!decision.allow) {
     const have = currentApprovals(approved).length;
     const stored =
       (await deps.store.update(approved.id, (r) => ({ record: { ...r, decision } }))) ?? approved;
-    await tell(log, () => deps.notifier.updatePrompt(stored));
+    await publish(
+      { ...deps, log },
+      {
+        type: 'approved_by',
+        record: stored,
+        approver: approver.slackId,
+        have,
+        need: decision.approval.count,
+      },
+    );
     return { outcome: 'recorded', record: stored, have, need: decision.approval.count };
   }
 
   const queued = await deps.store.transition(approved.id, ['awaiting_approval'], 'queued', { decision });
   // Another approval got there first and queued it.
   if (!queued) return { outcome: 'not-pending', record: (await deps.store.get(approved.id)) ?? approved };
-  await tell(log, () => deps.notifier.updatePrompt(queued));
-  await tell(log, () => deps.notifier.updateCard(queued));
+  const have = currentApprovals(queued).length;
+  await publish(
+    { ...deps, log },
+    { type: 'approved_by', record: queued, approver: approver.slackId, have, need: decision.approval.count },
+  );
   await enqueueOrFail(deps, queued, log);
   return { outcome: 'approved', record: queued };
 }
@@ -138,20 +145,4 @@ export async function checkApprover(
   if (verdict.promptHash !== undefined && verdict.promptHash !== record.requestHash)
     return { outcome: 'outdated' };
   return { outcome: 'may-decide', record, approver };
-}
-
-async function report(deps: ApprovalDeps, record: RequestRecord, line: string): Promise<void> {
-  const log = deps.log.child({ requestId: record.id });
-  await tell(log, () => deps.notifier.updatePrompt(record));
-  await tell(log, () => deps.notifier.updateCard(record));
-  await tell(log, () => deps.notifier.replyInThread(record, line));
-}
-
-/** Slack being down must not undo a decision that was recorded: the record holds the truth. */
-export async function tell(log: Logger, send: () => Promise<void>): Promise<void> {
-  try {
-    await send();
-  } catch (error) {
-    log.warn({ err: error }, 'slack update failed');
-  }
 }

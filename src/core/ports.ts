@@ -10,7 +10,6 @@ import type {
   Requester,
   RequestRecord,
   RequestState,
-  ResultOutput,
 } from './request.js';
 
 export interface PolicyEngine {
@@ -57,21 +56,6 @@ export interface JobQueue {
   enqueue(record: RequestRecord): Promise<void>;
   /** Enqueues a dry run of the request, for its approval prompt; once per request. */
   enqueuePreview(record: RequestRecord): Promise<void>;
-}
-
-export interface Notifier {
-  /** Posts the request card where the request was made. */
-  postCard(record: RequestRecord): Promise<MessageRef>;
-  /** Redraws the card from the record's current state. */
-  updateCard(record: RequestRecord): Promise<void>;
-  /** Adds a reply in the card's thread. */
-  replyInThread(record: RequestRecord, text: string): Promise<void>;
-  /** Shares a result's output in the card's thread: inline when it is short, as an uploaded file otherwise. */
-  shareOutput(record: RequestRecord, output: ResultOutput): Promise<void>;
-  /** Posts the approval prompt in the approvers' channel of the request's cluster type. */
-  postPrompt(record: RequestRecord): Promise<MessageRef>;
-  /** Redraws the approval prompt from the record (approvals so far, or the outcome). */
-  updatePrompt(record: RequestRecord): Promise<void>;
 }
 
 /** Timers that must survive restarts: the expiry of a request waiting for approval, and revocations. */

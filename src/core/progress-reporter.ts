@@ -3,7 +3,7 @@
  * ones are gathered and sent together at most once per interval, so a chatty rollout never runs into
  * Slack's per-channel rate limit. `flush` sends what is left.
  */
-export function createProgressReporter(send: (text: string) => Promise<void>, intervalMs = 3000) {
+export function createProgressReporter(send: (lines: string[]) => Promise<void>, intervalMs = 3000) {
   let pending: string[] = [];
   let lastSent = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -12,10 +12,10 @@ export function createProgressReporter(send: (text: string) => Promise<void>, in
   const sendPending = () => {
     timer = null;
     if (pending.length === 0) return;
-    const text = pending.join('\n');
+    const lines = pending;
     pending = [];
     lastSent = Date.now();
-    sending = sending.then(() => send(text)).catch(() => undefined);
+    sending = sending.then(() => send(lines)).catch(() => undefined);
   };
 
   return {

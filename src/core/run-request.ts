@@ -2,27 +2,21 @@ import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
-import { tell } from './decide-approval.js';
 import { noLongerAllowed } from './decision.js';
+import type { LifecycleEvents } from './lifecycle-events.js';
 import { evaluate } from './policy-input.js';
-import type {
-  Executor,
-  ExecutorMap,
-  FactsProvider,
-  Notifier,
-  PolicyEngine,
-  RequestStore,
-  Scheduler,
-} from './ports.js';
+import type { Executor, ExecutorMap, FactsProvider, PolicyEngine, RequestStore, Scheduler } from './ports.js';
 import { createProgressReporter } from './progress-reporter.js';
-import { type RequestRecord, terminalStates } from './request.js';
-import { showLatest } from './show-latest.js';
+import { publish, publishLatest } from './publish.js';
+import { needsReport, reportSettled } from './report-settled.js';
+import type { ClusterRef, ExecutionResult, RequestRecord } from './request.js';
+import { type RunPart, requestPart } from './run-parts.js';
 
 export interface RunDeps {
   store: RequestStore;
   policy: PolicyEngine;
   facts: FactsProvider;
-  notifier: Notifier;
+  events: LifecycleEvents;
   executors: ExecutorMap;
   scheduler: Scheduler;
   log: Logger;
@@ -30,6 +24,12 @@ export interface RunDeps {
 
 export interface RunAttempt {
   requestId: string;
+  /**
+   * For a request that changes several clusters (a deploy with `--ha`): the cluster whose part this job
+   * runs. Each part is its own job on its cluster's queue, so a slow or unreachable cluster holds up only
+   * itself. Absent for a request on one cluster.
+   */
+  cluster?: string;
   /** 1 for the first attempt. */
   attempt: number;
   /** Whether a failure now will be retried. */
@@ -42,98 +42,102 @@ export interface RunAttempt {
 export type RunOutcome = 'succeeded' | 'skipped' | 'denied';
 
 /**
- * Re-decide → execute → report. A request that is no longer queued or running (done, cancelled, failed)
- * is skipped, so a duplicate or late job never applies a change twice.
+ * Re-decide → execute → report, for a whole request or one cluster's part of it. A request (or part)
+ * that is no longer queued or running is skipped, so a duplicate or late job never applies a change twice.
  */
 export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOutcome> {
-  const running = await deps.store.transition(
-    run.requestId,
-    ['queued', 'running'],
-    'running',
-    {},
-    {
-      event: 'started',
-      actor: 'n3r',
-      detail: { attempt: String(run.attempt) },
-    },
-  );
-  if (!running) {
+  const part = requestPart(run.cluster);
+  const started = await part.start(deps.store, run.requestId, run.attempt);
+  if (!started) {
     // Settled already. If a crash came between settling and telling, tell now: at least once, never lost.
     const settled = await deps.store.get(run.requestId);
-    if (settled && terminalStates.has(settled.state) && settled.reportedState !== settled.state) {
+    if (settled && needsReport(settled)) {
       await reportSettled(deps, deps.log.child({ requestId: settled.id }), settled);
     }
-    deps.log.info({ requestId: run.requestId }, 'job skipped: request is not runnable');
+    deps.log.info({ requestId: run.requestId, cluster: run.cluster }, 'job skipped: request is not runnable');
     return 'skipped';
   }
-  const log = deps.log.child({ requestId: running.id, kind: running.kind, cluster: running.cluster.name });
-  if (run.attempt === 1) await tell(log, () => deps.notifier.updateCard(running));
+  const { record: running, cluster } = started;
+  const log = deps.log.child({ requestId: running.id, kind: running.kind, cluster: cluster.name });
+  if (started.first || run.attempt === 1) {
+    await publishLatest({ ...deps, log }, running.id, (latest) => ({
+      type: 'started',
+      record: latest,
+      ...(run.cluster ? { cluster: run.cluster } : {}),
+    }));
+  }
 
   try {
-    return await decideAndExecute(deps, running, run, log);
+    const outcome = await decideAndExecute(deps, running, cluster, part, run, log);
+    if (outcome.ok) {
+      await part.succeed({ ...deps, log }, running.id, outcome.result);
+      return 'succeeded';
+    }
+    log.info({ decision: outcome.decision }, 'job stopped: policy no longer allows');
+    await part.fail({ ...deps, log }, running.id, outcome.error, outcome.decision);
+    return 'denied';
   } catch (error) {
     const appError = toAppError(error);
     const retrying = run.willRetry && appError.retryable;
     log.warn({ err: appError, attempt: run.attempt, willRetry: retrying }, 'job failed');
-    const message = appError.userText ?? `${appError.code}: ${appError.message}`;
+    const reason = appError.userText ?? `${appError.code}: ${appError.message}`;
     if (retrying) {
       // The requester sees that it waits, and why; the card stays "running" until it settles.
-      await tell(log, () =>
-        deps.notifier.replyInThread(
-          running,
-          `:hourglass: ${message}. Trying again (attempt ${run.attempt + 1} of ${run.attempts}); nothing is lost meanwhile.`,
-        ),
+      await publish(
+        { ...deps, log },
+        {
+          type: 'retrying',
+          record: running,
+          reason,
+          attempt: run.attempt,
+          attempts: run.attempts,
+          ...(run.cluster ? { cluster: run.cluster } : {}),
+        },
       );
       throw appError;
     }
-    const failed = await deps.store.transition(
-      running.id,
-      ['running'],
-      'failed',
-      { error: message },
-      {
-        event: 'failed',
-        actor: 'n3r',
-        detail: { error: message },
-      },
-    );
-    if (failed) await reportSettled(deps, log, failed);
+    await part.fail({ ...deps, log }, running.id, reason);
     throw new AppError(appError.code, appError.message, { cause: appError, retryable: false });
   }
 }
 
+type Executed =
+  | { ok: true; result: ExecutionResult }
+  | { ok: false; error: string; decision: RequestRecord['decision'] };
+
 async function decideAndExecute(
   deps: RunDeps,
   running: RequestRecord,
+  cluster: ClusterRef,
+  part: RunPart,
   run: RunAttempt,
   log: Logger,
-): Promise<RunOutcome> {
+): Promise<Executed> {
   const kind = requestKinds[running.kind];
   const params = kind.params.parse(running.params);
-  // Fresh facts and the approvals as they stand: the world may have changed while the job waited.
+  // Fresh facts and the approvals as they stand: the world may have changed while the job waited. A part
+  // is decided for its own cluster alone: another cluster being down must not stop it.
   const { decision, facts } = await evaluate(deps, {
     id: running.id,
     kind,
     params,
     requester: running.requester,
-    cluster: running.cluster,
+    cluster,
     approvals: currentApprovals(running),
+    targets: part.targets(running),
   });
-  if (!decision.allow) {
-    const failed = await deps.store.transition(running.id, ['running'], 'failed', {
-      decision,
-      error: noLongerAllowed(decision),
-    });
-    log.info({ decision }, 'job stopped: policy no longer allows');
-    if (failed) await reportSettled(deps, log, failed);
-    return 'denied';
-  }
+  if (!decision.allow) return { ok: false, error: noLongerAllowed(decision), decision };
 
   // The map is keyed by kind, so the executor and the parsed params belong together.
   const executor = deps.executors[running.kind] as Executor<typeof running.kind>;
-  const progress = createProgressReporter((text) => deps.notifier.replyInThread(running, text));
+  const progress = createProgressReporter((lines) =>
+    publish(
+      { ...deps, log },
+      { type: 'step_progress', record: running, lines, ...(part.cluster ? { cluster: part.cluster } : {}) },
+    ).then(() => undefined),
+  );
   const result = await executor({
-    record: running,
+    record: { ...running, cluster },
     params,
     dryRun: false,
     facts,
@@ -141,42 +145,10 @@ async function decideAndExecute(
     signal: run.signal,
     progress: (line) => progress.report(line),
   }).finally(() => progress.flush());
-  // Scheduled before the request counts as done: if this fails the job is retried, the executor finds
-  // its change in place, and the revocation is scheduled then. A time-bound change never stays open.
+  // Scheduled before the request counts as done: if this fails the job is retried, the executor finds its
+  // change in place, and the revocation is scheduled then. A time-bound change never stays open.
   if (result.expiresAt) await deps.scheduler.scheduleRevocation(running, result.expiresAt);
-  const done = await deps.store.transition(
-    running.id,
-    ['running'],
-    'succeeded',
-    { result },
-    {
-      event: 'succeeded',
-      actor: 'n3r',
-      detail: { summary: result.summary },
-    },
-  );
-  if (done) await reportSettled(deps, log, done);
-  return 'succeeded';
-}
-
-/** Tells a settled request's end: the card redrawn, the outcome in its thread, then marked as told. */
-export async function reportSettled(
-  deps: Pick<RunDeps, 'store' | 'notifier'>,
-  log: Logger,
-  record: RequestRecord,
-): Promise<void> {
-  await tell(log, () => deps.notifier.updateCard(record));
-  const lines =
-    record.state === 'succeeded'
-      ? [`:white_check_mark: ${record.result?.summary ?? 'done'}`, ...(record.result?.details ?? [])]
-      : // A request over several clusters keeps, even when it failed, what each one did.
-        [`:x: ${record.error ?? 'failed'}`, ...(record.targets ? (record.result?.details ?? []) : [])];
-  await tell(log, () => deps.notifier.replyInThread(record, lines.join('\n')));
-  const output = record.state === 'succeeded' ? record.result?.output : undefined;
-  if (output) await tell(log, () => deps.notifier.shareOutput(record, output));
-  await deps.store.update(record.id, (r) =>
-    r.state === record.state ? { record: { ...r, reportedState: r.state } } : null,
-  );
+  return { ok: true, result };
 }
 
 /**
@@ -190,7 +162,7 @@ export async function previewRequest(deps: RunDeps, requestId: string, signal: A
   const log = deps.log.child({ requestId, kind: record.kind, preview: true });
   const kind = requestKinds[record.kind];
   const executor = deps.executors[record.kind] as Executor<typeof record.kind>;
-  const dryRun = async (cluster: RequestRecord['cluster']) => {
+  const dryRun = async (cluster: ClusterRef) => {
     try {
       return await executor({
         record: { ...record, cluster },
@@ -215,7 +187,7 @@ export async function previewRequest(deps: RunDeps, requestId: string, signal: A
     preview = {
       summary: `on ${record.targets.length} clusters: ${record.targets.map((t) => t.cluster.name).join(', ')}`,
       details: record.targets.flatMap((t, i) => [
-        `*${t.cluster.name}* (${t.cluster.region}): ${results[i]?.summary ?? ''}`,
+        `${t.cluster.name} (${t.cluster.region}): ${results[i]?.summary ?? ''}`,
         ...(results[i]?.details ?? []),
       ]),
       at: new Date().toISOString(),
@@ -227,5 +199,6 @@ export async function previewRequest(deps: RunDeps, requestId: string, signal: A
   const stored = await deps.store.update(requestId, (r) =>
     r.state === 'awaiting_approval' ? { record: { ...r, preview } } : null,
   );
-  if (stored) await showLatest(deps, requestId, (notifier, latest) => notifier.updatePrompt(latest));
+  if (stored)
+    await publishLatest({ ...deps, log }, requestId, (latest) => ({ type: 'decided', record: latest }));
 }

@@ -1,12 +1,12 @@
 import type { Logger } from '../logger.js';
-import { tell } from './decide-approval.js';
-import type { Notifier, RequestStore, RevokerMap } from './ports.js';
+import type { LifecycleEvent, LifecycleEvents } from './lifecycle-events.js';
+import type { RequestStore, RevokerMap } from './ports.js';
+import { publish, publishLatest } from './publish.js';
 import type { RequestRecord } from './request.js';
-import { showLatest } from './show-latest.js';
 
 export interface SettleDeps {
   store: RequestStore;
-  notifier: Notifier;
+  events: LifecycleEvents;
   log: Logger;
 }
 
@@ -35,7 +35,7 @@ export async function cancelRequest(
     },
   );
   if (!cancelled) return { outcome: 'too-late', record: (await deps.store.get(record.id)) ?? record };
-  await settled(deps, cancelled, `:heavy_minus_sign: Cancelled by <@${args.slackUserId}>`);
+  await settled(deps, cancelled, (latest) => ({ type: 'cancelled', record: latest, by: args.slackUserId }));
   return { outcome: 'cancelled', record: cancelled };
 }
 
@@ -48,15 +48,17 @@ export async function expireRequest(deps: SettleDeps, requestId: string): Promis
     {},
     { event: 'expired', actor: 'n3r' },
   );
-  if (expired) await settled(deps, expired, ':alarm_clock: Expired: not enough approvals in time');
+  if (expired) await settled(deps, expired, (latest) => ({ type: 'expired', record: latest }));
   return expired;
 }
 
-async function settled(deps: SettleDeps, record: RequestRecord, line: string): Promise<void> {
-  const log = deps.log.child({ requestId: record.id });
-  if (record.prompt) await showLatest(deps, record.id, (notifier, latest) => notifier.updatePrompt(latest));
-  await showLatest(deps, record.id, (notifier, latest) => notifier.updateCard(latest));
-  await tell(log, () => deps.notifier.replyInThread(record, line));
+/** Shows how a request that never ran ended, from its latest record (a racing dry run may redraw too). */
+async function settled(
+  deps: SettleDeps,
+  record: RequestRecord,
+  eventOf: (latest: RequestRecord) => LifecycleEvent,
+): Promise<void> {
+  await publishLatest({ ...deps, log: deps.log.child({ requestId: record.id }) }, record.id, eventOf);
 }
 
 /**
@@ -75,8 +77,9 @@ export async function revokeRequest(
     record: r,
     audit: { event: 'revoked', actor: 'n3r', detail: { summary: result.summary } },
   }));
-  await tell(deps.log.child({ requestId }), () =>
-    deps.notifier.replyInThread(record, `:lock: ${result.summary} (its time is up)`),
+  await publish(
+    { ...deps, log: deps.log.child({ requestId }) },
+    { type: 'revoked', record: revoked ?? record, summary: result.summary, by: null },
   );
   return revoked;
 }

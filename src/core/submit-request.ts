@@ -9,20 +9,20 @@ import type { Logger } from '../logger.js';
 import { durationSeconds } from '../requests/durations.js';
 import type { AnyRequestKind } from '../requests/registry.js';
 import type { Decision } from './decision.js';
+import type { LifecycleEvents } from './lifecycle-events.js';
 import { evaluate } from './policy-input.js';
 import type {
   FactsProvider,
   IdentityResolver,
   JobQueue,
-  Notifier,
   PolicyEngine,
   RequestStore,
   Scheduler,
 } from './ports.js';
+import { publish, publishLatest } from './publish.js';
 import type { ClusterRef, RequestRecord } from './request.js';
 import { hashOf, requestHash } from './request-hash.js';
 import { newRequestId } from './request-id.js';
-import { showLatest } from './show-latest.js';
 
 export interface SubmitDeps {
   registry: ClusterRegistry;
@@ -32,7 +32,7 @@ export interface SubmitDeps {
   store: RequestStore;
   queue: JobQueue;
   scheduler: Scheduler;
-  notifier: Notifier;
+  events: LifecycleEvents;
   log: Logger;
   now?: () => Date;
 }
@@ -186,22 +186,17 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
   };
   if (!(await deps.store.create(record, decided))) throw new Error(`request id ${id} is already taken`);
 
-  try {
-    const card = await deps.notifier.postCard(record);
+  // The request stands even without its card: the next event posts a fresh one.
+  const card = (await publish({ ...deps, log }, { type: 'submitted', record }))?.card;
+  if (card) {
     record.card = card;
     await deps.store.update(id, (r) => ({ record: { ...r, card } }));
-  } catch (error) {
-    // The request stands without its card; the next report posts a fresh message.
-    log.warn({ err: error }, 'request card not posted');
   }
 
   if (awaiting) {
     await deps.scheduler.scheduleExpiry(record);
-    const prompt = await deps.notifier.postPrompt(record).catch((error: unknown) => {
-      // The card says it waits for approval; approvers can still act once the prompt is re-posted.
-      log.error({ err: error }, 'approval prompt not posted');
-      return null;
-    });
+    // Without its prompt the card still says it waits; approvers can act once the prompt is re-posted.
+    const prompt = (await publish({ ...deps, log }, { type: 'awaiting_approvals', record }))?.prompt ?? null;
     if (prompt) await deps.store.linkMessage(prompt, id);
     const stored = await deps.store.update(id, (r) => ({
       record: { ...r, prompt },
@@ -217,7 +212,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     }));
     // Cancelled (or decided) before the prompt was recorded: the prompt must not go on asking.
     if (stored && stored.state !== 'awaiting_approval') {
-      await showLatest(deps, id, (notifier, latest) => notifier.updatePrompt(latest));
+      await publishLatest({ ...deps, log }, id, (latest) => ({ type: 'decided', record: latest }));
     }
     // Approvers see what would change; the worker (which may write to the cluster) makes the dry run.
     await deps.queue
@@ -232,7 +227,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
 
 /** Enqueues an allowed request and records it; a queue failure marks the request failed and tells. */
 export async function enqueueOrFail(
-  deps: Pick<SubmitDeps, 'queue' | 'store' | 'notifier'>,
+  deps: Pick<SubmitDeps, 'queue' | 'store' | 'events'>,
   record: RequestRecord,
   log: Logger,
 ): Promise<void> {
@@ -243,7 +238,7 @@ export async function enqueueOrFail(
     const failed = await deps.store.transition(record.id, ['queued'], 'failed', {
       error: 'the job queue could not be reached',
     });
-    if (failed) await deps.notifier.updateCard(failed).catch(() => undefined);
+    if (failed) await publish({ ...deps, log }, { type: 'failed', record: failed });
     throw error;
   }
   await deps.store.update(record.id, (r) => ({ record: r, audit: { event: 'job queued', actor: 'n3r' } }));

@@ -1,8 +1,8 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
+import { abandonRun } from '../core/run-parts.js';
 import { previewRequest, type RunDeps, runRequest } from '../core/run-request.js';
-import { finishTarget, runTarget } from '../core/run-target.js';
 import { AppError } from '../errors.js';
 import { type JobOutcome, type Metrics, noMetrics } from '../metrics/metrics.js';
 import { type JobData, jobDataSchema } from './job-data.js';
@@ -52,10 +52,7 @@ export function startWorkers(
             return;
           }
           const target = data.data.target;
-          const outcome =
-            target === undefined
-              ? await runRequest(deps, run)
-              : await runTarget(deps, { ...run, cluster: target });
+          const outcome = await runRequest(deps, target === undefined ? run : { ...run, cluster: target });
           finished(outcome);
           return outcome;
         } catch (error) {
@@ -103,21 +100,13 @@ export function startWorkers(
  * it is marked failed and the card says so. A request the run already settled is left as it is.
  */
 async function settleAbandoned(deps: RunDeps, job: JobData, reason: string): Promise<void> {
-  const { requestId, target } = job;
   try {
-    if (target !== undefined) {
-      // Only this cluster's part is given up; the others go on, and the last one settles the request.
-      await finishTarget(deps, deps.log.child({ requestId, cluster: target }), requestId, target, {
-        state: 'failed',
-        error: `the job was given up: ${reason}`,
-      });
-      return;
-    }
-    const failed = await deps.store.transition(requestId, ['queued', 'running'], 'failed', {
-      error: `the job was given up: ${reason}`,
-    });
-    if (failed) await deps.notifier.updateCard(failed);
+    await abandonRun(
+      deps,
+      { requestId: job.requestId, ...(job.target ? { cluster: job.target } : {}) },
+      reason,
+    );
   } catch (error) {
-    deps.log.error({ requestId, err: error }, 'could not mark an abandoned request failed');
+    deps.log.error({ requestId: job.requestId, err: error }, 'could not mark an abandoned request failed');
   }
 }

@@ -1,11 +1,11 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackNotifier } from '../../src/bot/slack-notifier.js';
+import { shareOutput } from '../../src/bot/share-output.js';
 import type { RequestRecord } from '../../src/core/request.js';
 import { channels, localWorkspace } from '../support/local-workspace.js';
 import { SlackEmulator } from '../support/slack-emulator.js';
 
-/** Slack's external file upload flow in the emulator, as strict as Slack, and the notifier that uses it. */
+/** Slack's external file upload flow in the emulator, as strict as Slack, and the sharing of a result's output that uses it. */
 describe('file uploads in the Slack emulator', () => {
   const emulator = new SlackEmulator(localWorkspace());
   let client: WebClient;
@@ -98,21 +98,16 @@ describe('file uploads in the Slack emulator', () => {
   });
 });
 
-describe('the notifier shares a result output', () => {
+describe('a result output shared in the thread', () => {
   const emulator = new SlackEmulator(localWorkspace());
-  let notifier: SlackNotifier;
+  let client: WebClient;
   let record: RequestRecord;
 
   beforeAll(async () => {
     await emulator.start();
-    const client = new WebClient(emulator.botToken, {
+    client = new WebClient(emulator.botToken, {
       slackApiUrl: emulator.apiUrl,
       retryConfig: { retries: 0 },
-    });
-    notifier = new SlackNotifier(client, {
-      public: channels.approvals,
-      dedicated: channels.approvals,
-      stateful: channels.approvals,
     });
     const card = await client.chat.postMessage({ channel: channels.team, text: 'card' });
     record = {
@@ -130,7 +125,7 @@ describe('the notifier shares a result output', () => {
   });
 
   it('puts up to 50 short lines in one code block in the thread', async () => {
-    await notifier.shareOutput(record, output(50));
+    await shareOutput(client, record, output(50));
     const reply = emulator.threadReplies(channels.team, record.card?.ts as string).at(-1);
     const text = (reply?.blocks[0] as { text: { text: string } } | undefined)?.text.text ?? '';
     expect(text.startsWith('```\n0000 ')).toBe(true);
@@ -139,26 +134,21 @@ describe('the notifier shares a result output', () => {
   });
 
   it('uploads more than 50 lines, or lines too long for one section, as a file', async () => {
-    await notifier.shareOutput(record, output(51));
-    await notifier.shareOutput(record, output(20, 200));
+    await shareOutput(client, record, output(51));
+    await shareOutput(client, record, output(20, 200));
     const files = [...emulator.files.values()];
     expect(files.map((f) => f.content?.toString().split('\n').length)).toEqual([52, 21]);
     expect(files.every((f) => f.shared?.threadTs === record.card?.ts)).toBe(true);
   });
 });
 
-describe('the notifier when the file cannot be uploaded', () => {
+describe('a result output when the file cannot be uploaded', () => {
   it('says so in the thread, with why, and fails', async () => {
     const emulator = new SlackEmulator(localWorkspace(), { botScopes: ['chat:write'] });
     await emulator.start();
     const client = new WebClient(emulator.botToken, {
       slackApiUrl: emulator.apiUrl,
       retryConfig: { retries: 0 },
-    });
-    const notifier = new SlackNotifier(client, {
-      public: channels.approvals,
-      dedicated: channels.approvals,
-      stateful: channels.approvals,
     });
     const card = await client.chat.postMessage({ channel: channels.team, text: 'card' });
     const record = {
@@ -167,7 +157,7 @@ describe('the notifier when the file cannot be uploaded', () => {
       card: { channel: channels.team, ts: card.ts as string },
     } as RequestRecord;
     const lines = Array.from({ length: 60 }, (_, i) => `line ${i}`);
-    await expect(notifier.shareOutput(record, { filename: 'l.txt', title: 'L', lines })).rejects.toThrow(
+    await expect(shareOutput(client, record, { filename: 'l.txt', title: 'L', lines })).rejects.toThrow(
       /missing_scope/,
     );
     const note = emulator.threadReplies(channels.team, card.ts as string).at(-1);

@@ -1,0 +1,41 @@
+import type { Logger } from '../logger.js';
+import type { LifecycleEvent, LifecycleEvents, PostedMessages } from './lifecycle-events.js';
+import type { RequestStore } from './ports.js';
+import type { RequestRecord } from './request.js';
+
+export interface PublishDeps {
+  events: LifecycleEvents;
+  log: Logger;
+}
+
+/**
+ * Tells people about an event. Slack being down must not undo what was recorded: the record holds the truth,
+ * so a failure is logged and the caller goes on. Returns what was posted, or null when nothing was.
+ */
+export async function publish(deps: PublishDeps, event: LifecycleEvent): Promise<PostedMessages | null> {
+  try {
+    return await deps.events.publish(event);
+  } catch (error) {
+    deps.log.warn({ err: error, requestId: event.record.id, event: event.type }, 'event not shown');
+    return null;
+  }
+}
+
+/**
+ * Publishes an event built from the request as it is now, and again if the record changed while it was on
+ * its way: two writers racing (a dry run finishing as the requester cancels) can reach Slack in either
+ * order, but the last one to show has read the latest record.
+ */
+export async function publishLatest(
+  deps: PublishDeps & { store: RequestStore },
+  requestId: string,
+  eventOf: (record: RequestRecord) => LifecycleEvent,
+): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    const before = await deps.store.get(requestId);
+    if (!before) return;
+    if ((await publish(deps, eventOf(before))) === null) return;
+    const after = await deps.store.get(requestId);
+    if (!after || after.updatedAt === before.updatedAt) return;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Logger } from '../logger.js';
+import type { LifecycleEvents } from './lifecycle-events.js';
+import type { RequestStore } from './ports.js';
+import { publish } from './publish.js';
+import type { RequestRecord } from './request.js';
+
+/** A request a run settled (done or failed) whose end was not told yet. */
+export function needsReport(record: RequestRecord): boolean {
+  return (record.state === 'succeeded' || record.state === 'failed') && record.reportedState !== record.state;
+}
+
+/** Tells a settled request's end, then marks it as told so that a later job does not tell it again. */
+export async function reportSettled(
+  deps: { store: RequestStore; events: LifecycleEvents },
+  log: Logger,
+  record: RequestRecord,
+): Promise<void> {
+  if (record.state !== 'succeeded' && record.state !== 'failed') return;
+  await publish({ ...deps, log }, { type: record.state, record });
+  await deps.store.update(record.id, (r) =>
+    r.state === record.state ? { record: { ...r, reportedState: r.state } } : null,
+  );
+}
