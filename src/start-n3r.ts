@@ -26,6 +26,7 @@ import type { Logger } from './logger.js';
 import { ApprovalWaitStore } from './metrics/approval-wait-store.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { timedPolicyEngine } from './metrics/timed-policy-engine.js';
+import { withPolicyDeadline } from './policy/deadline-policy-engine.js';
 import { loadPolicyEngine } from './policy/load-policy-engine.js';
 import type { OpaPolicyEngine } from './policy/opa-policy-engine.js';
 import { RedisAlertStore } from './store/redis-alert-store.js';
@@ -87,7 +88,7 @@ export async function startN3r(
     const loaded = await loadPolicyEngine(settings, log);
     engine = loaded.engine;
     stops.push(() => loaded.reloader.stop());
-    const policy = timedPolicyEngine(loaded.engine, metrics);
+    const policy = timedPolicyEngine(withPolicyDeadline(loaded.engine, settings.policyDeadlineMs), metrics);
     // Both roles read facts for the policy; only the worker writes.
     const kube = KubeClients.fromKubeconfig(
       settings.kubeconfigPath,
@@ -121,6 +122,8 @@ export async function startN3r(
           store,
           policy,
           facts,
+          // The worker re-reads the requester's groups right before running: a short-lived cache of its own.
+          identity: new SlackIdentityResolver(web, registry.groups, { ttlMs: settings.runIdentityMaxAgeMs }),
           events,
           executors: createExecutors(executorDeps),
           scheduler,

@@ -38,6 +38,10 @@ export function approvalReply(outcome: ApprovalOutcome): SlackMessage | null {
       return notice(`Your approval is recorded: ${outcome.have} of ${outcome.need}.`);
     case 'denied-now':
       return notice(`Approved, but the policy no longer allows it: ${outcome.record.error ?? ''}`);
+    case 'not-evaluated':
+      return notice(
+        `Your approval was not recorded: the policy could not be evaluated (${outcome.reason}). Please try again in a moment.`,
+      );
     case 'approved':
     case 'rejected':
       return null;

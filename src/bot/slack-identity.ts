@@ -11,11 +11,12 @@ export interface IdentityOptions {
 
 /**
  * Slack user → platform identity: the e-mail from `users.info`, the platform groups from the members of
- * the Slack user groups the registry maps them to. Cached briefly: a removal from a group takes effect
- * within the TTL.
+ * the Slack user groups the registry maps them to. Every group's members come from one `usergroups.list`
+ * call (with `include_users`), however many groups the registry has. Cached briefly: a removal from a
+ * group takes effect within the TTL.
  */
 export class SlackIdentityResolver implements IdentityResolver {
-  readonly #members = new Map<string, { at: number; users: Promise<Set<string>> }>();
+  #members: { at: number; byGroup: Promise<Map<string, Set<string>>> } | null = null;
   readonly #emails = new Map<string, { at: number; email: Promise<string | null> }>();
   readonly #ttlMs: number;
   readonly #now: () => number;
@@ -30,43 +31,40 @@ export class SlackIdentityResolver implements IdentityResolver {
   }
 
   async resolve(slackUserId: string): Promise<Requester> {
-    const [email, groups] = await Promise.all([
-      this.email(slackUserId),
-      Promise.all(
-        Object.entries(this.groups).map(async ([group, { slackUsergroup }]) =>
-          (await this.members(slackUsergroup)).has(slackUserId) ? group : null,
-        ),
-      ),
-    ]);
-    return { slackId: slackUserId, email, groups: groups.filter((g): g is string => g !== null).sort() };
+    const [email, members] = await Promise.all([this.email(slackUserId), this.members()]);
+    const groups = Object.entries(this.groups)
+      .filter(([, { slackUsergroup }]) => members.get(slackUsergroup)?.has(slackUserId))
+      .map(([group]) => group);
+    return { slackId: slackUserId, email, groups: groups.sort() };
   }
 
   private email(user: string): Promise<string | null> {
-    return this.cached(this.#emails, user, 'email', async () => {
-      const info = await this.client.users.info({ user });
-      return info.user?.profile?.email ?? null;
-    });
-  }
-
-  private members(usergroup: string): Promise<Set<string>> {
-    return this.cached(this.#members, usergroup, 'users', async () => {
-      const list = await this.client.usergroups.users.list({ usergroup });
-      return new Set(list.users ?? []);
-    });
-  }
-
-  private cached<K extends string, T>(
-    cache: Map<string, { at: number } & Record<K, Promise<T>>>,
-    key: string,
-    field: K,
-    load: () => Promise<T>,
-  ): Promise<T> {
-    const hit = cache.get(key);
-    if (hit && this.#now() - hit.at < this.#ttlMs) return hit[field];
-    const value = load();
-    cache.set(key, { at: this.#now(), [field]: value } as { at: number } & Record<K, Promise<T>>);
+    const hit = this.#emails.get(user);
+    if (hit && this.fresh(hit.at)) return hit.email;
+    const email = this.client.users.info({ user }).then((info) => info.user?.profile?.email ?? null);
+    this.#emails.set(user, { at: this.#now(), email });
     // A failed lookup is not cached.
-    value.catch(() => cache.delete(key));
-    return value;
+    email.catch(() => this.#emails.delete(user));
+    return email;
+  }
+
+  private members(): Promise<Map<string, Set<string>>> {
+    const hit = this.#members;
+    if (hit && this.fresh(hit.at)) return hit.byGroup;
+    const byGroup = this.client.usergroups
+      .list({ include_users: true })
+      .then(
+        (list) => new Map((list.usergroups ?? []).map((g) => [g.id ?? '', new Set(g.users ?? [])] as const)),
+      );
+    const entry = { at: this.#now(), byGroup };
+    this.#members = entry;
+    byGroup.catch(() => {
+      if (this.#members === entry) this.#members = null;
+    });
+    return byGroup;
+  }
+
+  private fresh(at: number): boolean {
+    return this.#now() - at < this.#ttlMs;
   }
 }

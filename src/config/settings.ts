@@ -70,6 +70,10 @@ const envSchema = z.object({
   N3R_ALERT_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(1000).default(1100),
   /** Alert groups waiting for one channel beyond which they are sent as digests, not one by one. @defaultValue 5 */
   N3R_ALERT_DIGEST_AFTER: z.coerce.number().int().min(1).default(5),
+  /** How old the requester's groups may be when the worker re-decides right before running (ms). */
+  N3R_RUN_IDENTITY_MAX_AGE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** CPU time one policy evaluation may take before it counts as failed, which denies (ms). */
+  N3R_POLICY_DEADLINE_MS: z.coerce.number().positive().default(50),
 });
 
 export type Settings = Readonly<{
@@ -107,6 +111,10 @@ export type Settings = Readonly<{
   logLevel: (typeof logLevels)[number];
   /** On-call alert threads: the webhook's token and the pace of each channel. */
   alerts: { webhookToken: string | undefined; channelIntervalMs: number; digestAfter: number };
+  /** How old a requester's groups may be at the worker's re-decision; the bot's own cache is longer. */
+  runIdentityMaxAgeMs: number;
+  /** A policy evaluation that takes longer than this (CPU time) denies, saying so. */
+  policyDeadlineMs: number;
 }>;
 
 /** Reads settings from the environment once; every problem is reported together. */
@@ -172,5 +180,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       channelIntervalMs: e.N3R_ALERT_CHANNEL_INTERVAL_MS,
       digestAfter: e.N3R_ALERT_DIGEST_AFTER,
     },
+    runIdentityMaxAgeMs: e.N3R_RUN_IDENTITY_MAX_AGE_MS,
+    policyDeadlineMs: e.N3R_POLICY_DEADLINE_MS,
   });
 }

@@ -1,12 +1,21 @@
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
-import { noLongerAllowed } from './decision.js';
+import { type Decision, noLongerAllowed } from './decision.js';
+import { recordDecision } from './decision-audit.js';
 import type { LifecycleEvents } from './lifecycle-events.js';
 import { evaluate } from './policy-input.js';
-import type { FactsProvider, IdentityResolver, JobQueue, PolicyEngine, RequestStore } from './ports.js';
+import type {
+  FactsProvider,
+  IdentityResolver,
+  JobQueue,
+  PolicyEngine,
+  RecordChange,
+  RequestStore,
+} from './ports.js';
 import { publish } from './publish.js';
-import type { Requester, RequestRecord } from './request.js';
+import type { Approval, Requester, RequestRecord } from './request.js';
 import { enqueueOrFail } from './submit-request.js';
 
 export interface ApprovalDeps {
@@ -39,6 +48,8 @@ export type ApprovalOutcome =
   | { outcome: 'recorded'; record: RequestRecord; have: number; need: number }
   | { outcome: 'approved'; record: RequestRecord }
   | { outcome: 'denied-now'; record: RequestRecord }
+  /** The policy could not be evaluated: nothing was recorded, and the approver may try again. */
+  | { outcome: 'not-evaluated'; reason: string }
   | { outcome: 'rejected'; record: RequestRecord };
 
 /**
@@ -66,67 +77,92 @@ export async function decideApproval(deps: ApprovalDeps, verdict: Verdict): Prom
     return { outcome: 'rejected', record: rejected };
   }
 
-  let already = false;
-  const approved = await deps.store.update(record.id, (r) => {
-    if (r.state !== 'awaiting_approval') return null;
-    already = currentApprovals(r).some((a) => a.slackId === approver.slackId);
-    if (already) return null;
-    const approval = { slackId: approver.slackId, groups: approver.groups, at, requestHash: r.requestHash };
-    return {
-      record: { ...r, approvals: [...r.approvals, approval] },
-      audit: { event: 'approved', actor: approver.slackId },
+  const log = deps.log.child({ requestId: record.id, kind: record.kind });
+  // Evaluated before anything is stored, and stored only together with what the evaluation means: an
+  // evaluation that fails leaves no approval behind, so the approver can simply try again.
+  for (let round = 0; round < 5; round++) {
+    const current = await deps.store.get(record.id);
+    if (current?.state !== 'awaiting_approval') return { outcome: 'not-pending', record: current ?? record };
+    if (currentApprovals(current).some((a) => a.slackId === approver.slackId))
+      return { outcome: 'already-approved', record: current };
+    const approval = {
+      slackId: approver.slackId,
+      groups: approver.groups,
+      at,
+      requestHash: current.requestHash,
     };
-  });
-  if (already) return { outcome: 'already-approved', record };
-  if (!approved) return { outcome: 'not-pending', record: (await deps.store.get(record.id)) ?? record };
-
-  const kind = requestKinds[approved.kind];
-  const { decision } = await evaluate(deps, {
-    id: approved.id,
-    kind,
-    params: kind.params.parse(approved.params),
-    requester: approved.requester,
-    cluster: approved.cluster,
-    approvals: currentApprovals(approved),
-    targets: approved.targets?.map((t) => t.cluster),
-  });
-  const log = deps.log.child({ requestId: approved.id, kind: approved.kind });
-  if (decision.deny.length > 0) {
-    const failed = await deps.store.transition(approved.id, ['awaiting_approval'], 'failed', {
-      decision,
-      error: noLongerAllowed(decision),
+    const approvals = [...currentApprovals(current), approval];
+    const kind = requestKinds[current.kind];
+    const { decision, input } = await evaluate(deps, {
+      id: current.id,
+      kind,
+      params: kind.params.parse(current.params),
+      requester: current.requester,
+      cluster: current.cluster,
+      approvals,
+      targets: current.targets?.map((t) => t.cluster),
     });
-    if (!failed) return { outcome: 'not-pending', record: approved };
-    await publish({ ...deps, log }, { type: 'failed', record: failed });
-    return { outcome: 'denied-now', record: failed };
-  }
-  if (!decision.allow) {
-    const have = currentApprovals(approved).length;
-    const stored =
-      (await deps.store.update(approved.id, (r) => ({ record: { ...r, decision } }))) ?? approved;
+    if (decision.deny.some((d) => d.rule.startsWith('engine.'))) {
+      log.warn({ decision }, 'approval not recorded: the policy could not be evaluated');
+      return { outcome: 'not-evaluated', reason: decision.deny.map((d) => d.message).join('; ') };
+    }
+    const next = afterApproval(current, approval, decision);
+    let raced = false;
+    const stored = await deps.store.update(current.id, (r) => {
+      raced = r.updatedAt !== current.updatedAt;
+      return raced ? null : next;
+    });
+    if (raced || !stored) continue;
+    await recordDecision(deps.store, stored.id, 'decided on approval', decision, input, stored.cluster.name);
+    if (stored.state === 'failed') {
+      await publish({ ...deps, log }, { type: 'failed', record: stored });
+      return { outcome: 'denied-now', record: stored };
+    }
+    const have = approvals.length;
+    const need = decision.approval.count;
     await publish(
       { ...deps, log },
-      {
-        type: 'approved_by',
-        record: stored,
-        approver: approver.slackId,
-        have,
-        need: decision.approval.count,
-      },
+      { type: 'approved_by', record: stored, approver: approver.slackId, have, need },
     );
-    return { outcome: 'recorded', record: stored, have, need: decision.approval.count };
+    if (stored.state !== 'queued') return { outcome: 'recorded', record: stored, have, need };
+    await enqueueOrFail(deps, stored, log);
+    return { outcome: 'approved', record: stored };
   }
+  throw new AppError('CONFLICT', `request ${record.id} kept changing while an approval was being recorded`, {
+    userText: 'The request kept changing while your approval was being recorded. Please try again.',
+    retryable: true,
+  });
+}
 
-  const queued = await deps.store.transition(approved.id, ['awaiting_approval'], 'queued', { decision });
-  // Another approval got there first and queued it.
-  if (!queued) return { outcome: 'not-pending', record: (await deps.store.get(approved.id)) ?? approved };
-  const have = currentApprovals(queued).length;
-  await publish(
-    { ...deps, log },
-    { type: 'approved_by', record: queued, approver: approver.slackId, have, need: decision.approval.count },
-  );
-  await enqueueOrFail(deps, queued, log);
-  return { outcome: 'approved', record: queued };
+/** The record with an approval in it and what the policy now says: still waiting, queued, or failed. */
+function afterApproval(record: RequestRecord, approval: Approval, decision: Decision): RecordChange {
+  const approvals = [...record.approvals, approval];
+  const given = { approved_by: approval.slackId, request_hash: approval.requestHash };
+  if (decision.deny.length > 0) {
+    const error = noLongerAllowed(decision);
+    return {
+      record: { ...record, approvals, decision, state: 'failed', error },
+      audit: {
+        event: 'approved',
+        actor: approval.slackId,
+        detail: { ...given, outcome: 'denied now', error },
+      },
+    };
+  }
+  if (decision.allow) {
+    return {
+      record: { ...record, approvals, decision, state: 'queued' },
+      audit: { event: 'approved', actor: approval.slackId, detail: { ...given, outcome: 'queued' } },
+    };
+  }
+  return {
+    record: { ...record, approvals, decision },
+    audit: {
+      event: 'approved',
+      actor: approval.slackId,
+      detail: { ...given, outcome: 'more approvals needed' },
+    },
+  };
 }
 
 /** Whether this person may give a verdict on this request now; nothing changes either way. */

@@ -17,12 +17,16 @@ export function hashOf(value: unknown): string {
   return createHash('sha256').update(canonical(value)).digest('hex').slice(0, 16);
 }
 
-/** What an approval binds to: what is asked, where, and by whom. */
+/**
+ * What an approval binds to: what is asked (the kind and its typed parameters), where (the cluster and,
+ * for a request over several, every target cluster), and by whom.
+ */
 export function requestHash(args: {
   kind: string;
   params: unknown;
   cluster: string;
+  targets?: readonly string[] | undefined;
   requester: string;
 }): string {
-  return hashOf(args);
+  return hashOf({ ...args, targets: args.targets ? [...args.targets] : [] });
 }

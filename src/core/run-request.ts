@@ -2,10 +2,20 @@ import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
+import { changedSinceApproval } from './bound-request.js';
 import { noLongerAllowed } from './decision.js';
+import { recordDecision } from './decision-audit.js';
 import type { LifecycleEvents } from './lifecycle-events.js';
 import { evaluate } from './policy-input.js';
-import type { Executor, ExecutorMap, FactsProvider, PolicyEngine, RequestStore, Scheduler } from './ports.js';
+import type {
+  Executor,
+  ExecutorMap,
+  FactsProvider,
+  IdentityResolver,
+  PolicyEngine,
+  RequestStore,
+  Scheduler,
+} from './ports.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { publish, publishLatest } from './publish.js';
 import { needsReport, reportSettled } from './report-settled.js';
@@ -16,6 +26,8 @@ export interface RunDeps {
   store: RequestStore;
   policy: PolicyEngine;
   facts: FactsProvider;
+  /** Who the requester is now: their groups are read again right before a request runs. */
+  identity: IdentityResolver;
   events: LifecycleEvents;
   executors: ExecutorMap;
   scheduler: Scheduler;
@@ -73,7 +85,7 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
       await part.succeed({ ...deps, log }, running.id, outcome.result);
       return 'succeeded';
     }
-    log.info({ decision: outcome.decision }, 'job stopped: policy no longer allows');
+    log.info({ decision: outcome.decision, error: outcome.error }, 'job stopped before applying anything');
     await part.fail({ ...deps, log }, running.id, outcome.error, outcome.decision);
     return 'denied';
   } catch (error) {
@@ -103,7 +115,7 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
 
 type Executed =
   | { ok: true; result: ExecutionResult }
-  | { ok: false; error: string; decision: RequestRecord['decision'] };
+  | { ok: false; error: string; decision?: RequestRecord['decision'] };
 
 async function decideAndExecute(
   deps: RunDeps,
@@ -113,19 +125,25 @@ async function decideAndExecute(
   run: RunAttempt,
   log: Logger,
 ): Promise<Executed> {
+  // What runs must be what was decided and approved: a record changed since (in Redis, by anyone) runs nothing.
+  const changed = changedSinceApproval(running);
+  if (changed) return { ok: false, error: changed };
   const kind = requestKinds[running.kind];
   const params = kind.params.parse(running.params);
-  // Fresh facts and the approvals as they stand: the world may have changed while the job waited. A part
-  // is decided for its own cluster alone: another cluster being down must not stop it.
-  const { decision, facts } = await evaluate(deps, {
+  // Today's world: the requester's groups as Slack has them now, fresh facts, the bundle loaded now, and the
+  // approvals as they stand. A part is decided for its own cluster alone: another cluster being down must
+  // not stop it.
+  const requester = await deps.identity.resolve(running.requester.slackId);
+  const { decision, facts, input } = await evaluate(deps, {
     id: running.id,
     kind,
     params,
-    requester: running.requester,
+    requester,
     cluster,
     approvals: currentApprovals(running),
     targets: part.targets(running),
   });
+  await recordDecision(deps.store, running.id, 're-decided before running', decision, input, cluster.name);
   if (!decision.allow) return { ok: false, error: noLongerAllowed(decision), decision };
 
   // The map is keyed by kind, so the executor and the parsed params belong together.

@@ -8,6 +8,7 @@ import { listIssues } from '../config/schema-errors.js';
 import type { Logger } from '../logger.js';
 import { durationSeconds } from '../requests/durations.js';
 import type { AnyRequestKind } from '../requests/registry.js';
+import { currentHashOf } from './bound-request.js';
 import type { Decision } from './decision.js';
 import type { LifecycleEvents } from './lifecycle-events.js';
 import { evaluate } from './policy-input.js';
@@ -21,7 +22,7 @@ import type {
 } from './ports.js';
 import { publish, publishLatest } from './publish.js';
 import type { ClusterRef, RequestRecord } from './request.js';
-import { hashOf, requestHash } from './request-hash.js';
+import { hashOf } from './request-hash.js';
 import { newRequestId } from './request-id.js';
 
 export interface SubmitDeps {
@@ -156,12 +157,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     ...(ask.threadTs ? { threadTs: ask.threadTs } : {}),
     card: null,
     prompt: null,
-    requestHash: requestHash({
-      kind: ask.kind.id,
-      params,
-      cluster: cluster.name,
-      requester: requester.slackId,
-    }),
+    requestHash: '',
     approvals: [],
     rejection: null,
     expiresAt: awaiting ? new Date(now.getTime() + expiry).toISOString() : null,
@@ -174,6 +170,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+  record.requestHash = currentHashOf(record) ?? '';
   const decided = {
     event: 'decided',
     actor: requester.slackId,

@@ -33,6 +33,7 @@ export const methodTiers: Record<string, number> = {
   'views.publish': 100,
   'users.info': 100,
   'usergroups.users.list': 20,
+  'usergroups.list': 20,
   'conversations.history': 50,
   'conversations.replies': 50,
 };
@@ -392,6 +393,20 @@ export class SlackWebApi {
           },
         });
       },
+      'usergroups.list': (args) =>
+        ok({
+          usergroups: workspace.usergroups.map((g) => ({
+            id: g.id,
+            team_id: workspace.teamId,
+            is_usergroup: true,
+            name: g.handle,
+            handle: g.handle,
+            description: '',
+            date_delete: 0,
+            user_count: g.users.length,
+            ...(args.include_users === true || args.include_users === 'true' ? { users: [...g.users] } : {}),
+          })),
+        }),
       'usergroups.users.list': (args) => {
         const group = workspace.usergroups.find((g) => g.id === args.usergroup);
         if (!group) return fail('no_such_subteam');
