@@ -34,8 +34,8 @@ export interface Verdict {
   verdict: 'approve' | 'reject';
   /** Why, for a rejection. */
   reason?: string;
-  /** The request hash the prompt showed; an approval of an outdated prompt does not count. */
-  promptHash?: string;
+  /** The request hash the prompt (or the message reacted to) showed; an approval of another version does not count. */
+  promptHash: string;
 }
 
 export type ApprovalOutcome =
@@ -85,11 +85,12 @@ export async function decideApproval(deps: ApprovalDeps, verdict: Verdict): Prom
     if (current?.state !== 'awaiting_approval') return { outcome: 'not-pending', record: current ?? record };
     if (currentApprovals(current).some((a) => a.slackId === approver.slackId))
       return { outcome: 'already-approved', record: current };
+    if (verdict.promptHash !== current.requestHash) return { outcome: 'outdated' };
     const approval = {
       slackId: approver.slackId,
       groups: approver.groups,
       at,
-      requestHash: current.requestHash,
+      requestHash: verdict.promptHash,
     };
     const approvals = [...currentApprovals(current), approval];
     const kind = requestKinds[current.kind];
@@ -178,7 +179,6 @@ export async function checkApprover(
   const allowed = record.decision.approval.groups;
   if (!approver.groups.some((g) => allowed.includes(g)))
     return { outcome: 'not-an-approver', groups: allowed };
-  if (verdict.promptHash !== undefined && verdict.promptHash !== record.requestHash)
-    return { outcome: 'outdated' };
+  if (verdict.promptHash !== record.requestHash) return { outcome: 'outdated' };
   return { outcome: 'may-decide', record, approver };
 }

@@ -6,6 +6,7 @@ import type {
   AuditEvent,
   ClusterRef,
   ExecutionResult,
+  MessageLink,
   MessageRef,
   Requester,
   RequestRecord,
@@ -42,9 +43,12 @@ export interface RequestStore {
     audit?: AuditEvent,
   ): Promise<RequestRecord | null>;
   auditTrail(id: string): Promise<AuditEntry[]>;
-  /** Remembers which request a Slack message (an approval prompt) belongs to. */
-  linkMessage(ref: MessageRef, requestId: string): Promise<void>;
-  requestAt(ref: MessageRef): Promise<string | null>;
+  /**
+   * Remembers which request a Slack message (an approval prompt) belongs to, and the request hash it shows:
+   * a reaction on the message approves what that message showed.
+   */
+  linkMessage(ref: MessageRef, link: MessageLink): Promise<void>;
+  requestAt(ref: MessageRef): Promise<MessageLink | null>;
   /** True the first time a key is seen within the window: Slack's retries and duplicate deliveries. */
   firstDelivery(key: string, windowSeconds?: number): Promise<boolean>;
   /** The requester's requests, newest first. */

@@ -40,6 +40,12 @@ export interface MessageRef {
   ts: string;
 }
 
+/** The request a message shows, and the version of it (its request hash). */
+export interface MessageLink {
+  requestId: string;
+  requestHash: string;
+}
+
 /** What an executor reports when it is done: one line for the card, details for the thread. */
 export interface ExecutionResult {
   summary: string;

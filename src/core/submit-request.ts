@@ -194,7 +194,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     await deps.scheduler.scheduleExpiry(record);
     // Without its prompt the card still says it waits; approvers can act once the prompt is re-posted.
     const prompt = (await publish({ ...deps, log }, { type: 'awaiting_approvals', record }))?.prompt ?? null;
-    if (prompt) await deps.store.linkMessage(prompt, id);
+    if (prompt) await deps.store.linkMessage(prompt, { requestId: id, requestHash: record.requestHash });
     const stored = await deps.store.update(id, (r) => ({
       record: { ...r, prompt },
       audit: {

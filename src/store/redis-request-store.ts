@@ -1,6 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { RecordChange, RequestStore } from '../core/ports.js';
-import type { AuditEntry, AuditEvent, MessageRef, RequestRecord, RequestState } from '../core/request.js';
+import type {
+  AuditEntry,
+  AuditEvent,
+  MessageLink,
+  MessageRef,
+  RequestRecord,
+  RequestState,
+} from '../core/request.js';
 import type { Logger } from '../logger.js';
 
 // Compare-and-set on a record's version; appends the audit entry in the same atomic step.
@@ -132,12 +139,14 @@ export class RedisRequestStore implements RequestStore {
     });
   }
 
-  async linkMessage(ref: MessageRef, requestId: string): Promise<void> {
-    await this.redis.set(this.messageKey(ref), requestId, 'EX', 90 * 24 * 3600);
+  async linkMessage(ref: MessageRef, link: MessageLink): Promise<void> {
+    await this.redis.set(this.messageKey(ref), `${link.requestId} ${link.requestHash}`, 'EX', 90 * 24 * 3600);
   }
 
-  async requestAt(ref: MessageRef): Promise<string | null> {
-    return this.redis.get(this.messageKey(ref));
+  async requestAt(ref: MessageRef): Promise<MessageLink | null> {
+    const value = await this.redis.get(this.messageKey(ref));
+    const [requestId, requestHash] = value?.split(' ') ?? [];
+    return requestId && requestHash ? { requestId, requestHash } : null;
   }
 
   async firstDelivery(key: string, windowSeconds = 3600): Promise<boolean> {

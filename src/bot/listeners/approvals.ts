@@ -87,11 +87,13 @@ export function registerApprovals(app: App, deps: BotDeps): void {
         : null;
     if (!verdict || event.item.type !== 'message') return;
     const ref = { channel: event.item.channel, ts: event.item.ts };
-    const requestId = await deps.store.requestAt(ref);
-    if (!requestId || !(await deps.store.firstDelivery(`event:${body.event_id}`))) return;
+    const link = await deps.store.requestAt(ref);
+    if (!link || !(await deps.store.firstDelivery(`event:${body.event_id}`))) return;
     try {
       const outcome = await decideApproval(deps, {
-        requestId,
+        requestId: link.requestId,
+        // A reaction approves the version of the request that the message it was placed on shows.
+        promptHash: link.requestHash,
         slackUserId: event.user,
         verdict,
         ...(verdict === 'reject' ? { reason: `rejected with :${event.reaction}:` } : {}),
