@@ -51,6 +51,8 @@ export interface RequestStore {
   requestAt(ref: MessageRef): Promise<MessageLink | null>;
   /** True the first time a key is seen within the window: Slack's retries and duplicate deliveries. */
   firstDelivery(key: string, windowSeconds?: number): Promise<boolean>;
+  /** Requests not settled yet whose last change is older than `before`, oldest first. */
+  openSince(before: Date, limit: number): Promise<RequestRecord[]>;
   /** The requester's requests, newest first. */
   recentByRequester(slackId: string, limit: number): Promise<RequestRecord[]>;
 }

@@ -8,25 +8,31 @@ import type {
   RequestRecord,
   RequestState,
 } from '../core/request.js';
+import { terminalStates } from '../core/request.js';
 import type { Logger } from '../logger.js';
 
-// Compare-and-set on a record's version; appends the audit entry in the same atomic step.
-// KEYS: record hash, audit stream. ARGV: expected version, new JSON, then audit field/value pairs (may be none).
+// Compare-and-set on a record's version; appends the audit entry and keeps the index of open requests in
+// the same atomic step.
+// KEYS: record hash, audit stream, open index. ARGV: expected version, new JSON, '1' when the request is
+// open (not settled), its score (last change, ms), its id, then audit field/value pairs (may be none).
 const compareAndSetScript = `
 local version = redis.call('HGET', KEYS[1], 'version')
 if not version then return -1 end
 if version ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'version', tonumber(version) + 1, 'json', ARGV[2])
-if #ARGV > 2 then return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3)) end
+if ARGV[3] == '1' then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) else redis.call('ZREM', KEYS[3], ARGV[5]) end
+if #ARGV > 5 then return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 6)) end
 return 1
 `;
 
-// Creates a record only when its id is free, with its first audit entry and its place in the requester's list.
-// KEYS: record hash, audit stream, requester index. ARGV: JSON, score, id, then audit field/value pairs.
+// Creates a record only when its id is free, with its first audit entry, its place in the requester's list
+// and in the index of open requests.
+// KEYS: record hash, audit stream, requester index, open index. ARGV: JSON, score, id, then audit pairs.
 const createScript = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'version', 1, 'json', ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[3])
 redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
 return 1
 `;
@@ -56,13 +62,19 @@ export class RedisRequestStore implements RequestStore {
     return `${this.prefix}:by-requester:${slackId}`;
   }
 
+  /** Requests not settled yet (waiting, queued, running), by the time of their last change. */
+  private openKey(): string {
+    return `${this.prefix}:requests:open`;
+  }
+
   async create(record: RequestRecord, audit: AuditEvent): Promise<boolean> {
     const created = await this.redis.eval(
       createScript,
-      3,
+      4,
       this.key(record.id),
       this.auditKey(record.id),
       this.requesterKey(record.requester.slackId),
+      this.openKey(),
       JSON.stringify(record),
       Date.parse(record.createdAt),
       record.id,
@@ -103,11 +115,15 @@ export class RedisRequestStore implements RequestStore {
       const after = { ...changed.record, updatedAt: new Date().toISOString() };
       const outcome = await this.redis.eval(
         compareAndSetScript,
-        2,
+        3,
         this.key(id),
         this.auditKey(id),
+        this.openKey(),
         version,
         JSON.stringify(after),
+        terminalStates.has(after.state) ? '0' : '1',
+        Date.parse(after.updatedAt),
+        after.id,
         ...(changed.audit ? auditFields(after, changed.audit) : []),
       );
       if (outcome === -1) return null;
@@ -155,6 +171,12 @@ export class RedisRequestStore implements RequestStore {
 
   private messageKey(ref: MessageRef): string {
     return `${this.prefix}:message:${ref.channel}:${ref.ts}`;
+  }
+
+  async openSince(before: Date, limit: number): Promise<RequestRecord[]> {
+    const ids = await this.redis.zrangebyscore(this.openKey(), '-inf', before.getTime(), 'LIMIT', 0, limit);
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records.filter((r): r is RequestRecord => r !== null && !terminalStates.has(r.state));
   }
 
   async recentByRequester(slackId: string, limit: number): Promise<RequestRecord[]> {
