@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AuditEntry, RequestRecord } from '../../src/core/request.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 import { channels, people } from '../support/local-workspace.js';
+import { compileBundle } from '../support/policy-bundles.js';
 import type { StoredMessage } from '../support/slack-emulator.js';
 
 /**
@@ -178,12 +179,36 @@ describe('a request runs only as approved and as the policy allows it at run tim
 
 describe('policy evaluation has a deadline', () => {
   let h: Harness;
+  let policyDir: string;
   beforeAll(async () => {
-    // A deadline no evaluation can meet: every decision times out.
-    h = await startHarness({ mode: 'socket', env: { N3R_POLICY_DEADLINE_MS: '0.000001' } });
+    // A public bundle that allows namespaces, slowly: it walks 400,000 items for every decision, which
+    // takes well over a millisecond of CPU.
+    policyDir = mkdtempSync(join(tmpdir(), 'n3r-slow-policy-'));
+    await compileBundle({
+      dir: policyDir,
+      type: 'public',
+      revision: 'public-slow',
+      rego: `package n3r.public
+
+decision := {"allow": allowed, "deny": [], "approval": {"required": false, "groups": [], "count": 0, "expires_in": "0s", "reasons": []}, "warnings": [], "obligations": {}}
+
+default allowed := false
+
+allowed if {
+	input.request.kind == "namespace.create"
+	count([x | some x in data.items; x >= 0]) > 0
+}
+`,
+      data: { items: Array.from({ length: 400_000 }, (_, i) => i) },
+    });
+    h = await startHarness({
+      mode: 'socket',
+      env: { N3R_POLICY_DIR: policyDir, N3R_POLICY_DEADLINE_MS: '1' },
+    });
   });
   afterAll(async () => {
     await h.stop();
+    rmSync(policyDir, { recursive: true, force: true });
   });
 
   it('denies a request whose evaluation runs past it, saying so, and stores nothing', async () => {
@@ -197,7 +222,7 @@ describe('policy evaluation has a deadline', () => {
     const answer = await h.emulator.waitFor('the denial', () =>
       h.emulator.ephemerals.slice(since).find((e) => e.user === people.requester),
     );
-    expect(JSON.stringify(answer)).toContain('over its deadline of 0.000001 ms');
+    expect(JSON.stringify(answer)).toContain('over its deadline of 1 ms');
     expect(JSON.stringify(answer)).toContain('engine.deadline');
     expect(await h.jobCount()).toBe(0);
     expect(h.emulator.channelMessages(channels.team).some((m) => m.text.includes(name))).toBe(false);
