@@ -51,17 +51,18 @@ export class SlackIdentityResolver implements IdentityResolver {
   private members(): Promise<Map<string, Set<string>>> {
     const hit = this.#members;
     if (hit && this.fresh(hit.at)) return hit.byGroup;
-    const byGroup = this.client.usergroups
-      .list({ include_users: true })
-      .then(
-        (list) => new Map((list.usergroups ?? []).map((g) => [g.id ?? '', new Set(g.users ?? [])] as const)),
-      );
+    const byGroup = this.listGroups();
     const entry = { at: this.#now(), byGroup };
     this.#members = entry;
     byGroup.catch(() => {
       if (this.#members === entry) this.#members = null;
     });
     return byGroup;
+  }
+
+  private async listGroups(): Promise<Map<string, Set<string>>> {
+    const list = await this.client.usergroups.list({ include_users: true });
+    return new Map((list.usergroups ?? []).map((g) => [g.id ?? '', new Set(g.users ?? [])] as const));
   }
 
   private fresh(at: number): boolean {

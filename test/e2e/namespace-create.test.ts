@@ -93,6 +93,12 @@ describe('namespace.create: from a Slack command to objects in the cluster and b
       requester: { groups: ['team-a', 'team-data'] },
     });
     const trail = await h.redis.xrange(`${h.prefix}:audit:${requestId}`, '-', '+');
-    expect(trail.map(([, fields]) => fields[1])).toEqual(['decided', 'job queued', 'started', 'succeeded']);
+    expect(trail.map(([, fields]) => fields[1])).toEqual([
+      'decided',
+      'job queued',
+      'started',
+      're-decided before running',
+      'succeeded',
+    ]);
   });
 });
