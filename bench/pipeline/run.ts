@@ -10,6 +10,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { type ApiCall, SlackEmulator } from '../../devtools/slack-emulator/slack-emulator.js';
+import { botEnv, spawnN3r, workerEnv } from '../../devtools/split-roles.js';
+import { channels, localWorkspace, people } from '../../devtools/workspace/local-workspace.js';
 import { projectRoot, startLocalStack } from '../../scripts/local-stack/stack.js';
 import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings } from '../../src/config/settings.js';
@@ -20,9 +23,6 @@ import { namespaceObjects } from '../../src/executors/namespace-create.js';
 import { PooledKubeConfig } from '../../src/executors/pooled-kube-config.js';
 import { createLogger } from '../../src/logger.js';
 import { startN3r } from '../../src/start-n3r.js';
-import { channels, localWorkspace, people } from '../../test/support/local-workspace.js';
-import { type ApiCall, SlackEmulator } from '../../test/support/slack-emulator.js';
-import { botEnv, spawnN3r, workerEnv } from '../../test/support/split-roles.js';
 import { directRecord } from './direct-record.js';
 import {
   apiserverRequests,
