@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import type { Notifier } from '../core/ports.js';
 import type { MessageRef, RequestRecord, ResultOutput } from '../core/request.js';
+import { AppError } from '../errors.js';
 import { postMessage } from './post-message.js';
 import { approvalPrompt } from './views/approval-prompt.js';
 import { inlineOutput, outputFile } from './views/output-message.js';
@@ -69,14 +70,23 @@ export class SlackNotifier implements Notifier {
       length: bytes.length,
     });
     if (!upload.upload_url || !upload.file_id)
-      throw new Error('files.getUploadURLExternal returned no upload_url or file_id');
+      throw new AppError(
+        'UPSTREAM_UNAVAILABLE',
+        'files.getUploadURLExternal returned no upload_url or file_id',
+        {
+          retryable: true,
+        },
+      );
     const sent = await fetch(upload.upload_url, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
       body: bytes,
       signal: AbortSignal.timeout(30_000),
     });
-    if (!sent.ok) throw new Error(`the upload was refused (HTTP ${sent.status})`);
+    if (!sent.ok)
+      throw new AppError('UPSTREAM_UNAVAILABLE', `the upload was refused (HTTP ${sent.status})`, {
+        retryable: sent.status === 429 || sent.status >= 500,
+      });
     await this.client.files.completeUploadExternal({
       files: [{ id: upload.file_id, title: output.title }],
       channel_id: channel,

@@ -49,7 +49,7 @@ export async function runTarget(deps: RunDeps, run: RunAttempt & { cluster: stri
     return 'skipped';
   }
   const target = running.targets?.find((t) => t.cluster.name === run.cluster);
-  if (!target) throw new Error(`request ${running.id} has no part for ${run.cluster}`);
+  if (!target) throw new AppError('INTERNAL', `request ${running.id} has no part for ${run.cluster}`);
   const log = deps.log.child({ requestId: running.id, kind: running.kind, cluster: run.cluster });
   if (firstStart || run.attempt === 1)
     await showLatest(deps, running.id, (n, latest) => n.updateCard(latest));

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RecordChange, RequestStore } from '../core/ports.js';
 import type { AuditEntry, AuditEvent, MessageRef, RequestRecord, RequestState } from '../core/request.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 // Compare-and-set on a record's version; appends the audit entry in the same atomic step.
@@ -109,7 +110,9 @@ export class RedisRequestStore implements RequestStore {
         return after;
       }
     }
-    throw new Error(`request ${id} kept changing under concurrent updates`);
+    throw new AppError('CONFLICT', `request ${id} kept changing under concurrent updates`, {
+      retryable: true,
+    });
   }
 
   async auditTrail(id: string): Promise<AuditEntry[]> {

@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AlertGroup } from '../../alerts/alert-group.js';
 import { alertmanagerUrlOf } from '../../alerts/alertmanager-url.js';
+import { AppError } from '../../errors.js';
 import { AlertmanagerClient } from '../../executors/alertmanager-client.js';
 import { alertSilence } from '../../requests/alert-silence.js';
 import { durationSeconds } from '../../requests/durations.js';
@@ -176,7 +177,11 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
       }
       const url = group.route.cluster ? alertmanagerUrlOf(deps.registry, group.route.cluster, group) : null;
       try {
-        if (!url) throw new Error(`no alertmanager for group ${group.id}`);
+        if (!url)
+          throw new AppError('CONFIG', `no alertmanager for group ${group.id}`, {
+            userText:
+              'No Alertmanager is known for these alerts, so the silence cannot be expired from here. Nothing was changed.',
+          });
         const existed = await new AlertmanagerClient(url).expireSilence(silence.id);
         const changed = await alerts.change(group.id, (g) =>
           g
