@@ -238,9 +238,12 @@ describe('on-call alert threads', () => {
       ts: thread.ts,
       actionId: 'n3r_alert_expire_0',
     });
-    await h.emulator.waitFor('the outsider told no', () =>
+    const refused = await h.emulator.waitFor('the outsider told no', () =>
       h.emulator.ephemeralsFor(people.outsider).find((e) => e.text.includes('may expire this silence')),
     );
+    // The silencer is named as a mention the person can click, not as escaped markup.
+    expect(JSON.stringify(refused.blocks)).toContain(`Only <@${people.teammate}> or the on-call group`);
+    expect(JSON.stringify(refused.blocks)).not.toContain('&lt;@');
     expect((await ours())[0]?.status.state).toBe('active');
     await h.emulator.clickButton({
       user: people.teammate,

@@ -11,6 +11,7 @@ import type { BotDeps } from '../bot-deps.js';
 import { tellOnly } from '../replies.js';
 import { alertActions, silenceForm, silenceFormCallback } from '../views/alert-thread.js';
 import { notice } from '../views/messages.js';
+import { mention, mrkdwn } from '../views/primitives.js';
 import { submitAndDescribe } from './n3r-command.js';
 
 /** Group on-call membership mirrors the policy's `silence.oncall_suffix`. */
@@ -162,7 +163,7 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
           channel,
           user,
           notice(
-            `Only <@${silence.slackId}> or the on-call group ${oncall} may expire this silence. Nothing was changed.`,
+            mrkdwn`Only ${mention(silence.slackId)} or the on-call group ${oncall} may expire this silence. Nothing was changed.`,
           ),
         );
         return;
