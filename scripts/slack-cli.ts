@@ -4,7 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { EmulatedWorkspace, EphemeralMessage, StoredMessage } from '../test/support/slack-emulator.js';
+import type {
+  EmulatedWorkspace,
+  EphemeralMessage,
+  StoredMessage,
+} from '../devtools/slack-emulator/slack-emulator.js';
 import { projectRoot } from './local-stack/stack.js';
 
 interface State {

@@ -15,6 +15,6 @@ bash scripts/ensure-tools.sh chromium >/dev/null
 step() { progress "$1"; shift; "$@"; }
 step "typecheck (tsc --noEmit)" tsc --noEmit
 step "lint (biome check)" biome check .
-step "import cycles (madge --circular)" madge --circular --extensions ts src scripts test bench workspace
+step "import cycles (madge --circular)" madge --circular --extensions ts src scripts test bench devtools
 step "policy tests and coverage (opa test per cluster type)" node --import tsx scripts/policy-cli.ts test --min-coverage 90
 step "vitest" vitest run "$@"

@@ -10,6 +10,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { type ApiCall, SlackEmulator } from '../../devtools/slack-emulator/slack-emulator.js';
+import { botEnv, spawnN3r, workerEnv } from '../../devtools/split-roles.js';
+import { channels, localWorkspace, people } from '../../devtools/workspace/local-workspace.js';
 import { projectRoot, startLocalStack } from '../../scripts/local-stack/stack.js';
 import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings } from '../../src/config/settings.js';
@@ -20,10 +23,7 @@ import { namespaceObjects } from '../../src/executors/namespace-create.js';
 import { PooledKubeConfig } from '../../src/executors/pooled-kube-config.js';
 import { createLogger } from '../../src/logger.js';
 import { startN3r } from '../../src/start-n3r.js';
-import { requestRecord } from '../../test/support/builders.js';
-import { channels, localWorkspace, people } from '../../test/support/local-workspace.js';
-import { type ApiCall, SlackEmulator } from '../../test/support/slack-emulator.js';
-import { botEnv, spawnN3r, workerEnv } from '../../test/support/split-roles.js';
+import { directRecord } from './direct-record.js';
 import {
   apiserverRequests,
   cpuMeter,
@@ -115,11 +115,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       await pool(names.length, plan.concurrency, async (i) => {
         const name = names[i] as string;
-        const record = requestRecord({
-          id: `r-bd${run}${String(i).padStart(5, '0')}`.slice(0, 12),
-          params: { name, cluster: 'pub-local-a', team: 'team-a', cpu: '1', memory: '1Gi' },
-          description: `namespace ${name} on pub-local-a for team-a`,
-        });
+        const record = directRecord(`r-bd${run}${String(i).padStart(5, '0')}`.slice(0, 12), name);
         const objects = namespaceObjects(
           record,
           { name, team: 'team-a', cpu: '1', memory: '1Gi' },

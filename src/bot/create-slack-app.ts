@@ -1,9 +1,10 @@
-import { App, SocketModeReceiver } from '@slack/bolt';
+import { type App, SocketModeReceiver } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
 import type { Settings } from '../config/settings.js';
 import type { RedisAlertStore } from '../store/redis-alert-store.js';
 import { boltLogger } from './bolt-logger.js';
 import type { BotDeps } from './bot-deps.js';
+import { AckWatchingApp, listenerGuard } from './listener-guard.js';
 import { registerAlertActions } from './listeners/alert-actions.js';
 import { registerApprovals } from './listeners/approvals.js';
 import { registerN3rCommand } from './listeners/n3r-command.js';
@@ -46,14 +47,17 @@ export function createSlackApp(
       receiver.client.on('disconnected', () => onConnectionChange(false));
       receiver.client.on('reconnecting', () => onConnectionChange(false));
     }
-    app = new App({ ...common, receiver });
+    app = new AckWatchingApp({ ...common, receiver });
   } else {
-    app = new App({ ...common, signingSecret: settings.slack.signingSecret });
+    app = new AckWatchingApp({ ...common, signingSecret: settings.slack.signingSecret });
   }
+  // Every listener below runs inside it: a failure is logged with a reference and told to the person.
+  app.use(listenerGuard(deps));
   registerN3rCommand(app, deps);
   registerApprovals(app, deps);
   registerRequestForms(app, deps);
   if (alerts) registerAlertActions(app, deps, alerts);
+  // What fails outside the listeners (authorization, Bolt itself) ends here.
   app.error(async (error) => {
     deps.metrics?.error('bot', 'UNHANDLED');
     deps.log.error({ err: error }, 'unhandled bolt error');

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { MessageRef } from '../core/request.js';
+import { AppError } from '../errors.js';
 import type { SlackMessage } from './views/primitives.js';
 
 /** Posts a message (in a thread when `threadTs` is given) and returns where it landed. */
@@ -14,6 +15,9 @@ export async function postMessage(
     ...message,
     ...(threadTs ? { thread_ts: threadTs } : {}),
   });
-  if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel or ts');
+  if (!posted.channel || !posted.ts)
+    throw new AppError('UPSTREAM_UNAVAILABLE', 'chat.postMessage returned no channel or ts', {
+      retryable: true,
+    });
   return { channel: posted.channel, ts: posted.ts };
 }

@@ -50,7 +50,10 @@ async function uploadFile(
     body: bytes,
     signal: AbortSignal.timeout(30_000),
   });
-  if (!sent.ok) throw new AppError('UPSTREAM_UNAVAILABLE', `the upload was refused (HTTP ${sent.status})`);
+  if (!sent.ok)
+    throw new AppError('UPSTREAM_UNAVAILABLE', `the upload was refused (HTTP ${sent.status})`, {
+      retryable: sent.status === 429 || sent.status >= 500,
+    });
   await client.files.completeUploadExternal({
     files: [{ id: upload.file_id, title: output.title }],
     channel_id: channel,

@@ -5,6 +5,7 @@ import {
   regionPairOf,
 } from '../config/cluster-registry.js';
 import { listIssues } from '../config/schema-errors.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { durationSeconds } from '../requests/durations.js';
 import type { AnyRequestKind } from '../requests/registry.js';
@@ -181,7 +182,8 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
       description,
     },
   };
-  if (!(await deps.store.create(record, decided))) throw new Error(`request id ${id} is already taken`);
+  if (!(await deps.store.create(record, decided)))
+    throw new AppError('CONFLICT', `request id ${id} is already taken`);
 
   // The request stands even without its card: the next event posts a fresh one.
   const card = (await publish({ ...deps, log }, { type: 'submitted', record }))?.card;

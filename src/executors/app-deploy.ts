@@ -70,7 +70,7 @@ export function appDeployExecutor(deps: ExecutorDeps): Executor<'app.deploy'> {
     const api = deps.kube.for(record.cluster.name);
     const refs = appObjectRefs(params.namespace, params.app);
     const [deploymentRef] = refs.workload;
-    if (!deploymentRef) throw new Error('an app has a Deployment');
+    if (!deploymentRef) throw new AppError('INTERNAL', 'an app has a Deployment');
     const live = await getObject<Deployment>(api, deploymentRef);
     const where = `${params.namespace} on ${record.cluster.name}`;
     if (live && !managedByN3r(live)) {

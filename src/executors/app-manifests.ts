@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { rateLimit, replicaCeiling } from '../requests/app-deploy.js';
 import { parseImageRef } from '../requests/image-ref.js';
 import type { ParamsOf } from '../requests/registry.js';
@@ -35,7 +36,7 @@ export function appObjects(
   options: Pick<ExecutorOptions, 'gateways' | 'clusterIssuer'>,
 ): AppObjects {
   const image = parseImageRef(p.image);
-  if (!image) throw new Error(`'${p.image}' is not an image reference`);
+  if (!image) throw new InputError(`'${p.image}' is not an image reference`);
   const port = Number(p.port);
   const selector = { [appNameLabel]: p.app };
   const metadata = (name: string) => ({ name, namespace: p.namespace, ...meta });

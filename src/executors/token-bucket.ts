@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError } from '../errors.js';
 
 export interface RateLimit {
   /** Sustained requests per second. */
@@ -28,7 +29,8 @@ export class TokenBucket implements RequestGate {
       sleep,
     },
   ) {
-    if (!(limit.qps > 0) || !(limit.burst >= 1)) throw new Error('a rate limit needs qps > 0 and burst >= 1');
+    if (!(limit.qps > 0) || !(limit.burst >= 1))
+      throw new ConfigError('a rate limit needs qps > 0 and burst >= 1');
     this.#tokens = limit.burst;
     this.#updated = clock.now();
   }

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { AppError } from '../errors.js';
 import type { JobOutcome, Metrics, SlackCallOutcome, SubmitDecision } from './metrics.js';
 
 /** Values read when Prometheus scrapes, not kept up to date between scrapes. */
@@ -141,7 +142,10 @@ export class PrometheusMetrics implements Metrics {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new AppError('UPSTREAM_UNAVAILABLE', `timed out after ${ms} ms`, { retryable: true })),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

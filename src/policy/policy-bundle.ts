@@ -74,7 +74,8 @@ async function instantiateBundle(
 ): Promise<PolicyBundle> {
   try {
     const revision = (JSON.parse(files.manifest) as { revision?: unknown }).revision;
-    if (typeof revision !== 'string' || revision === '') throw new Error('the manifest has no revision');
+    if (typeof revision !== 'string' || revision === '')
+      throw new AppError('POLICY_ENGINE', 'the manifest has no revision');
     // Memory sized for the data up front and the data handed over as JSON bytes: growing the memory
     // page by page while setData parses made large bundles take seconds to load (bench/README.md).
     const pages = Math.ceil((files.data.byteLength * wasmBytesPerDataByte) / wasmPage) + 8;

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { AppError } from '../errors.js';
 
 /**
  * The regular files of a gzipped tar archive, by name without a leading slash. Enough for OPA bundles
@@ -15,13 +16,13 @@ export function readTarGz(archive: Buffer): Map<string, Buffer> {
     const prefix = field(header, 345, 155);
     const size = Number.parseInt(field(header, 124, 12).trim() || '0', 8);
     const type = String.fromCharCode(header[156] ?? 0);
-    if (!Number.isFinite(size) || size < 0) throw new Error(`tar: bad size for ${name}`);
+    if (!Number.isFinite(size) || size < 0) throw new AppError('POLICY_ENGINE', `tar: bad size for ${name}`);
     const body = tar.subarray(offset + 512, offset + 512 + size);
-    if (body.length !== size) throw new Error(`tar: ${name} is truncated`);
+    if (body.length !== size) throw new AppError('POLICY_ENGINE', `tar: ${name} is truncated`);
     if (type === '0' || type === '\0') {
       files.set((prefix ? `${prefix}/${name}` : name).replace(/^\/+/, ''), Buffer.from(body));
     } else if (!['5', 'x', 'g', 'L', 'K'].includes(type)) {
-      throw new Error(`tar: unsupported entry type '${type}' for ${name}`);
+      throw new AppError('POLICY_ENGINE', `tar: unsupported entry type '${type}' for ${name}`);
     }
     offset += 512 + Math.ceil(size / 512) * 512;
   }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { ConfigError } from '../errors.js';
 
 /** The assignable addresses of an IPv4 pool, as 32-bit numbers. */
 export interface PoolRange {
@@ -19,7 +20,7 @@ export function poolRange(cidr: string): PoolRange {
     octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255) ||
     !(prefix >= 0 && prefix <= 32)
   ) {
-    throw new Error(`'${cidr}' is not an IPv4 CIDR`);
+    throw new ConfigError(`'${cidr}' is not an IPv4 CIDR`);
   }
   const size = 2 ** (32 - prefix);
   const base = ipv4Number(address);

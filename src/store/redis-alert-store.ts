@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AlertGroup } from '../alerts/alert-group.js';
+import { AppError } from '../errors.js';
 
 // Writes a group's JSON when its version is still the one read (0: the group must not exist yet).
 // KEYS: group hash. ARGV: expected version, new JSON.
@@ -81,7 +82,9 @@ export class RedisAlertStore {
       );
       if (written > 0) return { group: next, version: written };
     }
-    throw new Error(`alert group ${id} kept changing under concurrent writers`);
+    throw new AppError('CONFLICT', `alert group ${id} kept changing under concurrent writers`, {
+      retryable: true,
+    });
   }
 
   /** Puts a group in its channel's queue; its place (the time it first waited) is kept if it is there. */

@@ -9,6 +9,7 @@ import type {
   RequestState,
 } from '../core/request.js';
 import { terminalStates } from '../core/request.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 // Compare-and-set on a record's version; appends the audit entry and keeps the index of open requests in
@@ -132,7 +133,9 @@ export class RedisRequestStore implements RequestStore {
         return after;
       }
     }
-    throw new Error(`request ${id} kept changing under concurrent updates`);
+    throw new AppError('CONFLICT', `request ${id} kept changing under concurrent updates`, {
+      retryable: true,
+    });
   }
 
   async auditTrail(id: string): Promise<AuditEntry[]> {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredMessage } from '../../devtools/slack-emulator/slack-emulator.js';
+import { channels } from '../../devtools/workspace/local-workspace.js';
 import { type PostableAlert, startTestAlertmanager, type TestAlertmanager } from '../support/alertmanager.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels } from '../support/local-workspace.js';
-import type { StoredMessage } from '../support/slack-emulator.js';
 
 const token = randomBytes(24).toString('hex');
 const alertCount = 1_000;

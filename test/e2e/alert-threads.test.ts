@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { StoredMessage } from '../../devtools/slack-emulator/slack-emulator.js';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import type { RunningN3r } from '../../src/start-n3r.js';
 import { type PostableAlert, startTestAlertmanager, type TestAlertmanager } from '../support/alertmanager.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 import { seedAccessLogs, uniqueNamespace } from '../support/log-seeds.js';
-import type { StoredMessage } from '../support/slack-emulator.js';
 
 const token = randomBytes(24).toString('hex');
 const webhookUrl = (n3r: RunningN3r) => `http://127.0.0.1:${n3r.opsPort}/webhooks/alertmanager`;
@@ -238,9 +238,12 @@ describe('on-call alert threads', () => {
       ts: thread.ts,
       actionId: 'n3r_alert_expire_0',
     });
-    await h.emulator.waitFor('the outsider told no', () =>
+    const refused = await h.emulator.waitFor('the outsider told no', () =>
       h.emulator.ephemeralsFor(people.outsider).find((e) => e.text.includes('may expire this silence')),
     );
+    // The silencer is named as a mention the person can click, not as escaped markup.
+    expect(JSON.stringify(refused.blocks)).toContain(`Only <@${people.teammate}> or the on-call group`);
+    expect(JSON.stringify(refused.blocks)).not.toContain('&lt;@');
     expect((await ours())[0]?.status.state).toBe('active');
     await h.emulator.clickButton({
       user: people.teammate,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredMessage } from '../../devtools/slack-emulator/slack-emulator.js';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
-import type { StoredMessage } from '../support/slack-emulator.js';
 
 /**
  * Requests the policy sends for approval: a namespace on a dedicated cluster above the base quota needs

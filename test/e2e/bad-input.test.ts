@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 
 /** Bad input gets a clear answer, only to the person who asked, and changes nothing anywhere. */
 describe('bad input from Slack', () => {

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { freePort } from '../../scripts/local-stack/processes.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 import { apiserverRelay } from '../support/tcp-relay.js';
 
 /**

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { type LocalPair, startLocalPair } from '../../scripts/local-stack/extra-clusters.js';
 import { freePort, ProcessGroup } from '../../scripts/local-stack/processes.js';
 import { projectRoot } from '../../scripts/local-stack/stack.js';
@@ -18,7 +19,6 @@ import { appDeploy } from '../../src/requests/app-deploy.js';
 import { RedisRequestStore } from '../../src/store/redis-request-store.js';
 import { requestRecord } from '../support/builders.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 
 /** The public region pair of the local registry: pub-local-a is on the shared control plane, the rest are started here. */
 const pair = ['pub-local-a', 'pub-local-b', 'pub-local2-a', 'pub-local2-b'] as const;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { StoredMessage } from '../../devtools/slack-emulator/slack-types.js';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { freePort } from '../../scripts/local-stack/processes.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 import { type AccessLine, seedAccessLogs, seedAuditDocs, uniqueNamespace } from '../support/log-seeds.js';
-import type { StoredMessage } from '../support/slack-types.js';
 
 // Assembled at run time so that no secret-shaped literal sits in the source.
 const leakedToken = ['xoxb', '123456789012', '1234567890123', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import type { RequestRecord } from '../../src/core/request.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: objects read back from the apiserver are asserted field by field
 type Obj = Record<string, any>;

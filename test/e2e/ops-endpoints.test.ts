@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import type { RequestRecord } from '../../src/core/request.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 import { type Sample, sampleSum, scrape } from '../support/prometheus-text.js';
 import { apiserverRelay } from '../support/tcp-relay.js';
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { currentHashOf } from '../../src/core/bound-request.js';
 import { recoverOrphans } from '../../src/core/recover-orphans.js';
 import { BullmqJobQueue } from '../../src/jobs/bullmq-job-queue.js';
@@ -7,7 +8,6 @@ import { createLogger } from '../../src/logger.js';
 import { RedisRequestStore } from '../../src/store/redis-request-store.js';
 import { requestRecord } from '../support/builders.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 
 /**
  * A request is stored before its job is queued. A crash in between must not lose it: recovery finds the

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { localRegistryPath } from '../../devtools/local-paths.js';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { knownSecrets } from '../../src/known-secrets.js';
 import { createLogger } from '../../src/logger.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { localRegistryPath } from '../support/local-paths.js';
-import { channels, people } from '../support/local-workspace.js';
 import { sampleSum, scrape } from '../support/prometheus-text.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: kubeconfig YAML is edited field by field

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { ProcessGroup } from '../../scripts/local-stack/processes.js';
 import { startRedis } from '../../scripts/local-stack/redis.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 
 /** Redis restarts while requests are in flight: with AOF on, nothing a user was told about is lost. */
 describe('a Redis restart in the middle of requests', () => {

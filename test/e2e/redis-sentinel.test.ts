@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { freePort, ProcessGroup, waitUntil } from '../../scripts/local-stack/processes.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 
 /** With REDIS_SENTINELS set, n3r finds the Redis primary through Sentinel; REDIS_URL's host is not used. */
 describe('Redis through Sentinel', () => {

@@ -2,11 +2,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { StoredMessage } from '../../devtools/slack-emulator/slack-emulator.js';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import type { AuditEntry, RequestRecord } from '../../src/core/request.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 import { compileBundle } from '../support/policy-bundles.js';
-import type { StoredMessage } from '../support/slack-emulator.js';
 
 /**
  * What the card promises about the moment a request runs: it runs only as approved, and only if the

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { bullPrefix } from '../../src/jobs/queue-names.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 
 describe.each(['http', 'socket'] as const)('the Slack front (%s mode)', (mode) => {
   let h: Harness;

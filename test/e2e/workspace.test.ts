@@ -3,11 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channels, people } from '../../devtools/workspace/local-workspace.js';
+import { WorkspaceServer } from '../../devtools/workspace/workspace-server.js';
 import { projectRoot } from '../../scripts/local-stack/stack.js';
-import { WorkspaceServer } from '../../workspace/workspace-server.js';
 import { launchChromium } from '../support/browser.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
-import { channels, people } from '../support/local-workspace.js';
 
 const artifacts = join(projectRoot, 'test-artifacts');
 

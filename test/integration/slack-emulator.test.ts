@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channels, localWorkspace, people } from '../support/local-workspace.js';
-import { SlackEmulator, type SlackEmulatorOptions } from '../support/slack-emulator.js';
+import { SlackEmulator, type SlackEmulatorOptions } from '../../devtools/slack-emulator/slack-emulator.js';
+import { channels, localWorkspace, people } from '../../devtools/workspace/local-workspace.js';
 
 /**
  * The Slack emulator against a real Bolt app, in HTTP mode and in Socket Mode: every kind of delivery

@@ -1,9 +1,9 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackEmulator } from '../../devtools/slack-emulator/slack-emulator.js';
+import { channels, localWorkspace } from '../../devtools/workspace/local-workspace.js';
 import { shareOutput } from '../../src/bot/share-output.js';
 import type { RequestRecord } from '../../src/core/request.js';
-import { channels, localWorkspace } from '../support/local-workspace.js';
-import { SlackEmulator } from '../support/slack-emulator.js';
 
 /** Slack's external file upload flow in the emulator, as strict as Slack, and the sharing of a result's output that uses it. */
 describe('file uploads in the Slack emulator', () => {

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { localRegistryPath } from '../../devtools/local-paths.js';
+import { SlackEmulator, type SlackEmulatorOptions } from '../../devtools/slack-emulator/slack-emulator.js';
+import { localWorkspace } from '../../devtools/workspace/local-workspace.js';
 import { withLocalLogStores } from '../../scripts/local-stack/log-store-registry.js';
 import { type ClusterRegistry, loadClusterRegistry } from '../../src/config/cluster-registry.js';
 import { loadSettings, type Settings } from '../../src/config/settings.js';
@@ -9,9 +12,6 @@ import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { BullmqJobQueue } from '../../src/jobs/bullmq-job-queue.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { type RunningN3r, startN3r } from '../../src/start-n3r.js';
-import { localRegistryPath } from './local-paths.js';
-import { localWorkspace } from './local-workspace.js';
-import { SlackEmulator, type SlackEmulatorOptions } from './slack-emulator.js';
 
 export interface Harness {
   emulator: SlackEmulator;

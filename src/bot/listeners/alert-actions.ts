@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AlertGroup } from '../../alerts/alert-group.js';
 import { alertmanagerUrlOf } from '../../alerts/alertmanager-url.js';
+import { AppError } from '../../errors.js';
 import { AlertmanagerClient } from '../../executors/alertmanager-client.js';
 import { alertSilence } from '../../requests/alert-silence.js';
 import { durationSeconds } from '../../requests/durations.js';
@@ -10,7 +11,8 @@ import type { BotDeps } from '../bot-deps.js';
 import { tellOnly } from '../replies.js';
 import { alertActions, silenceForm, silenceFormCallback } from '../views/alert-thread.js';
 import { notice } from '../views/messages.js';
-import { reportFailure, submitAndDescribe } from './n3r-command.js';
+import { mention, mrkdwn } from '../views/primitives.js';
+import { submitAndDescribe } from './n3r-command.js';
 
 /** Group on-call membership mirrors the policy's `silence.oncall_suffix`. */
 const oncallSuffix = '-oncall';
@@ -91,26 +93,22 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
       );
       return;
     }
-    try {
-      const answer = await submitAndDescribe(deps, {
-        kind: alertSilence,
-        rawParams: {
-          cluster,
-          team: group.route.team,
-          matchers: silenceMatchers(group),
-          duration,
-          comment,
-          group: group.id,
-        },
-        slackUserId: user,
-        channel: thread.channel,
-        threadTs: thread.ts,
-        deliveryId: `${view.id}:${view.hash}`,
-      });
-      if (answer) await tellOnly(client, thread.channel, user, answer);
-    } catch (error) {
-      await reportFailure(deps, client, thread.channel, user, view.id, error);
-    }
+    const answer = await submitAndDescribe(deps, {
+      kind: alertSilence,
+      rawParams: {
+        cluster,
+        team: group.route.team,
+        matchers: silenceMatchers(group),
+        duration,
+        comment,
+        group: group.id,
+      },
+      slackUserId: user,
+      channel: thread.channel,
+      threadTs: thread.ts,
+      deliveryId: `${view.id}:${view.hash}`,
+    });
+    if (answer) await tellOnly(client, thread.channel, user, answer);
   });
 
   app.action<BlockButtonAction>(alertActions.showLogs, async ({ ack, body, action, client }) => {
@@ -130,20 +128,16 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
       );
       return;
     }
-    try {
-      // Asked as the person who pressed: the policy decides whether they may read this namespace's logs.
-      const answer = await submitAndDescribe(deps, {
-        kind: logsQuery,
-        rawParams: params,
-        slackUserId: user,
-        channel: thread.channel,
-        threadTs: thread.ts,
-        deliveryId: `${action.action_ts}:${user}`,
-      });
-      if (answer) await tellOnly(client, thread.channel, user, answer);
-    } catch (error) {
-      await reportFailure(deps, client, thread.channel, user, action.action_ts, error);
-    }
+    // Asked as the person who pressed: the policy decides whether they may read this namespace's logs.
+    const answer = await submitAndDescribe(deps, {
+      kind: logsQuery,
+      rawParams: params,
+      slackUserId: user,
+      channel: thread.channel,
+      threadTs: thread.ts,
+      deliveryId: `${action.action_ts}:${user}`,
+    });
+    if (answer) await tellOnly(client, thread.channel, user, answer);
   });
 
   app.action<BlockButtonAction>(
@@ -169,40 +163,40 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
           channel,
           user,
           notice(
-            `Only <@${silence.slackId}> or the on-call group ${oncall} may expire this silence. Nothing was changed.`,
+            mrkdwn`Only ${mention(silence.slackId)} or the on-call group ${oncall} may expire this silence. Nothing was changed.`,
           ),
         );
         return;
       }
       const url = group.route.cluster ? alertmanagerUrlOf(deps.registry, group.route.cluster, group) : null;
-      try {
-        if (!url) throw new Error(`no alertmanager for group ${group.id}`);
-        const existed = await new AlertmanagerClient(url).expireSilence(silence.id);
-        const changed = await alerts.change(group.id, (g) =>
-          g
-            ? {
-                ...g,
-                silences: g.silences.map((s) => (s.id === silence.id ? { ...s, expiredBy: user } : s)),
-                revision: g.revision + 1,
-              }
-            : null,
-        );
-        if (changed) await touch(changed.group);
-        deps.log.info(
-          { audit: true, groupId: group.id, silenceId: silence.id, slackUserId: user },
-          'silence expired',
-        );
-        await tellOnly(
-          client,
-          channel,
-          user,
-          notice(
-            existed ? `Silence ${silence.id} expired.` : `Alertmanager no longer knew silence ${silence.id}.`,
-          ),
-        );
-      } catch (error) {
-        await reportFailure(deps, client, channel, user, action.action_ts, error);
-      }
+      if (!url)
+        throw new AppError('CONFIG', `no alertmanager for group ${group.id}`, {
+          userText:
+            'No Alertmanager is known for these alerts, so the silence cannot be expired from here. Nothing was changed.',
+        });
+      const existed = await new AlertmanagerClient(url).expireSilence(silence.id);
+      const changed = await alerts.change(group.id, (g) =>
+        g
+          ? {
+              ...g,
+              silences: g.silences.map((s) => (s.id === silence.id ? { ...s, expiredBy: user } : s)),
+              revision: g.revision + 1,
+            }
+          : null,
+      );
+      if (changed) await touch(changed.group);
+      deps.log.info(
+        { audit: true, groupId: group.id, silenceId: silence.id, slackUserId: user },
+        'silence expired',
+      );
+      await tellOnly(
+        client,
+        channel,
+        user,
+        notice(
+          existed ? `Silence ${silence.id} expired.` : `Alertmanager no longer knew silence ${silence.id}.`,
+        ),
+      );
     },
   );
 }

@@ -4,42 +4,39 @@ import type { BotDeps } from '../bot-deps.js';
 import { approvalReply, tellOnly } from '../replies.js';
 import { parsePromptValue } from '../views/approval-prompt.js';
 import { rejectCallback, rejectForm } from '../views/forms.js';
-import { reportFailure } from './n3r-command.js';
 
 const approveReactions = new Set(['white_check_mark', 'heavy_check_mark', '+1']);
 const rejectReactions = new Set(['x', 'no_entry']);
 
 /** Approve and Reject on the prompt (buttons and reactions), and the reason modal of a rejection. */
 export function registerApprovals(app: App, deps: BotDeps): void {
-  app.action<BlockButtonAction>('n3r_approve', async ({ ack, body, action, client }) => {
+  app.action<BlockButtonAction>('n3r_approve', async ({ ack, body, action, client, context }) => {
     await ack();
     const channel = body.channel?.id;
     const target = parsePromptValue(action.value ?? '');
+    context.requestId = target?.requestId;
     if (
       !channel ||
       !target ||
       !(await deps.store.firstDelivery(`action:${action.action_ts}:${body.user.id}`))
     )
       return;
-    try {
-      const outcome = await decideApproval(deps, {
-        requestId: target.requestId,
-        slackUserId: body.user.id,
-        verdict: 'approve',
-        promptHash: target.requestHash,
-      });
-      const reply = approvalReply(outcome);
-      if (reply) await tellOnly(client, channel, body.user.id, reply);
-    } catch (error) {
-      await reportFailure(deps, client, channel, body.user.id, action.action_ts, error);
-    }
+    const outcome = await decideApproval(deps, {
+      requestId: target.requestId,
+      slackUserId: body.user.id,
+      verdict: 'approve',
+      promptHash: target.requestHash,
+    });
+    const reply = approvalReply(outcome);
+    if (reply) await tellOnly(client, channel, body.user.id, reply);
   });
 
   // Reject asks for a reason first; only someone who may reject gets the modal.
-  app.action<BlockButtonAction>('n3r_reject', async ({ ack, body, action, client }) => {
+  app.action<BlockButtonAction>('n3r_reject', async ({ ack, body, action, client, context }) => {
     await ack();
     const channel = body.channel?.id;
     const target = parsePromptValue(action.value ?? '');
+    context.requestId = target?.requestId;
     if (!channel || !target) return;
     const checked = await checkApprover(deps, {
       requestId: target.requestId,
@@ -57,11 +54,12 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     });
   });
 
-  app.view(rejectCallback, async ({ ack, body, view, client }) => {
+  app.view(rejectCallback, async ({ ack, body, view, client, context }) => {
     const { requestId, requestHash } = JSON.parse(view.private_metadata) as {
       requestId: string;
       requestHash: string;
     };
+    context.requestId = requestId;
     const reason = view.state.values.reason?.value?.value?.trim() ?? '';
     if (reason.length < 3)
       return ack({ response_action: 'errors', errors: { reason: 'Say why, in a few words.' } });
@@ -79,7 +77,7 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     if (reply && record?.prompt) await tellOnly(client, record.prompt.channel, body.user.id, reply);
   });
 
-  app.event('reaction_added', async ({ event, body, client }) => {
+  app.event('reaction_added', async ({ event, body, client, context }) => {
     const verdict = approveReactions.has(event.reaction)
       ? 'approve'
       : rejectReactions.has(event.reaction)
@@ -89,19 +87,16 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     const ref = { channel: event.item.channel, ts: event.item.ts };
     const link = await deps.store.requestAt(ref);
     if (!link || !(await deps.store.firstDelivery(`event:${body.event_id}`))) return;
-    try {
-      const outcome = await decideApproval(deps, {
-        requestId: link.requestId,
-        // A reaction approves the version of the request that the message it was placed on shows.
-        promptHash: link.requestHash,
-        slackUserId: event.user,
-        verdict,
-        ...(verdict === 'reject' ? { reason: `rejected with :${event.reaction}:` } : {}),
-      });
-      const reply = approvalReply(outcome);
-      if (reply) await tellOnly(client, ref.channel, event.user, reply);
-    } catch (error) {
-      await reportFailure(deps, client, ref.channel, event.user, body.event_id, error);
-    }
+    context.requestId = link.requestId;
+    const outcome = await decideApproval(deps, {
+      requestId: link.requestId,
+      // A reaction approves the version of the request that the message it was placed on shows.
+      promptHash: link.requestHash,
+      slackUserId: event.user,
+      verdict,
+      ...(verdict === 'reject' ? { reason: `rejected with :${event.reaction}:` } : {}),
+    });
+    const reply = approvalReply(outcome);
+    if (reply) await tellOnly(client, ref.channel, event.user, reply);
   });
 }

@@ -1,8 +1,6 @@
 import type { App } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { cancelRequest } from '../../core/settle-request.js';
 import { type Ask, type SubmitOutcome, submitRequest } from '../../core/submit-request.js';
-import { toAppError, userTextOf } from '../../errors.js';
 import type { SubmitDecision } from '../../metrics/metrics.js';
 import type { BotDeps } from '../bot-deps.js';
 import { parseCommand } from '../parse-command.js';
@@ -27,7 +25,7 @@ export const maxCommandLength = 2000;
  * is recognised and does nothing.
  */
 export function registerN3rCommand(app: App, deps: BotDeps): void {
-  app.command('/n3r', async ({ command, ack, client }) => {
+  app.command('/n3r', async ({ command, ack, client, context }) => {
     if (command.text.length > maxCommandLength) {
       return ack({
         response_type: 'ephemeral',
@@ -47,21 +45,19 @@ export function registerN3rCommand(app: App, deps: BotDeps): void {
     if (!(await deps.store.firstDelivery(`command:${command.trigger_id}`))) return;
 
     const tell = (message: SlackMessage) => tellOnly(client, command.channel_id, command.user_id, message);
-    try {
-      if (parsed.type === 'whoami')
-        return await tell(whoamiMessage(await deps.identity.resolve(command.user_id)));
-      if (parsed.type === 'about-request')
-        return await tell(await aboutRequest(deps, parsed, command.user_id));
-      const answer = await submitAndDescribe(deps, {
-        kind: parsed.kind,
-        rawParams: parsed.rawParams,
-        slackUserId: command.user_id,
-        channel: command.channel_id,
-      });
-      if (answer) await tell(answer);
-    } catch (error) {
-      await reportFailure(deps, client, command.channel_id, command.user_id, command.trigger_id, error);
+    if (parsed.type === 'whoami')
+      return await tell(whoamiMessage(await deps.identity.resolve(command.user_id)));
+    if (parsed.type === 'about-request') {
+      context.requestId = parsed.requestId;
+      return await tell(await aboutRequest(deps, parsed, command.user_id));
     }
+    const answer = await submitAndDescribe(deps, {
+      kind: parsed.kind,
+      rawParams: parsed.rawParams,
+      slackUserId: command.user_id,
+      channel: command.channel_id,
+    });
+    if (answer) await tell(answer);
   });
 }
 
@@ -100,18 +96,4 @@ async function aboutRequest(
   if (!mayRead)
     return notice('Only the requester, its approvers and the audit group can read this audit trail.');
   return auditMessage(record, await deps.store.auditTrail(record.id));
-}
-
-export async function reportFailure(
-  deps: BotDeps,
-  client: WebClient,
-  channel: string,
-  user: string,
-  reference: string,
-  error: unknown,
-): Promise<void> {
-  const ref = reference.slice(-12);
-  deps.metrics?.error('bot', toAppError(error).code);
-  deps.log.error({ err: toAppError(error), slackUserId: user, reference: ref }, 'request failed');
-  await tellOnly(client, channel, user, notice(userTextOf(error, ref))).catch(() => undefined);
 }

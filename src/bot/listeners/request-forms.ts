@@ -61,8 +61,9 @@ export function registerRequestForms(app: App, deps: BotDeps): void {
     await client.views.publish({ user_id: event.user, view: homeView(recent) });
   });
 
-  app.action<BlockButtonAction>('n3r_cancel', async ({ ack, body, action, client }) => {
+  app.action<BlockButtonAction>('n3r_cancel', async ({ ack, body, action, client, context }) => {
     await ack();
+    context.requestId = action.value;
     const channel = body.channel?.id;
     if (!channel || !(await deps.store.firstDelivery(`action:${action.action_ts}:${body.user.id}`))) return;
     const outcome = await cancelRequest(deps, { requestId: action.value ?? '', slackUserId: body.user.id });

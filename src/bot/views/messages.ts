@@ -2,7 +2,15 @@ import { currentApprovals } from '../../core/approvals.js';
 import type { Decision } from '../../core/decision.js';
 import type { AuditEntry, Requester, RequestRecord } from '../../core/request.js';
 import { type AnyRequestKind, allKinds } from '../../requests/registry.js';
-import { context, escapeMrkdwn, type SlackMessage, section } from './primitives.js';
+import {
+  context,
+  escapeMrkdwn,
+  type Mrkdwn,
+  mention,
+  mrkdwn,
+  type SlackMessage,
+  section,
+} from './primitives.js';
 import { cardState } from './request-card.js';
 
 /** Commands that are not request kinds, with their usage. */
@@ -14,7 +22,11 @@ export const builtinUsage = {
   whoami: '/n3r whoami',
 } as const;
 
-const text = (message: string): SlackMessage => ({ text: message, blocks: [section(escapeMrkdwn(message))] });
+/** A one-section message: text is escaped (people's input is never markup); our own Mrkdwn is kept. */
+const text = (message: string | Mrkdwn): SlackMessage =>
+  typeof message === 'string'
+    ? { text: message, blocks: [section(escapeMrkdwn(message))] }
+    : { text: message.markup, blocks: [section(message.markup)] };
 
 /** The ephemeral answer to a denied request: every reason, with the rule that gave it. */
 export function deniedMessage(description: string, decision: Decision): SlackMessage {
@@ -93,7 +105,9 @@ export function auditMessage(record: RequestRecord, trail: AuditEntry[]): SlackM
 
 export function whoamiMessage(who: Requester): SlackMessage {
   const groups = who.groups.length ? who.groups.join(', ') : 'none';
-  return text(`You are <@${who.slackId}> (${who.email ?? 'no e-mail'}); platform groups: ${groups}.`);
+  return text(
+    mrkdwn`You are ${mention(who.slackId)} (${who.email ?? 'no e-mail'}); platform groups: ${groups}.`,
+  );
 }
 
 export const notice = text;

@@ -16,6 +16,24 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
+/** Mrkdwn we wrote ourselves, such as a mention: kept as markup where text is escaped. */
+export interface Mrkdwn {
+  readonly markup: string;
+}
+
+/** A user mention: Slack shows the person's name and notifies them. */
+export const mention = (slackId: string): Mrkdwn => ({ markup: `<@${slackId}>` });
+
+/** Tagged template: the values put in are escaped as text, except our own markup (mentions). */
+export function mrkdwn(strings: TemplateStringsArray, ...values: (string | number | Mrkdwn)[]): Mrkdwn {
+  const markup = strings.reduce((built, literal, i) => {
+    const value = values[i - 1];
+    const put = typeof value === 'object' ? value.markup : escapeMrkdwn(String(value));
+    return `${built}${put}${literal}`;
+  });
+  return { markup };
+}
+
 export const section = (text: string): Block => ({
   type: 'section',
   text: { type: 'mrkdwn', text: truncate(text, 3000) },

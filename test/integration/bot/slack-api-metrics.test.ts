@@ -1,12 +1,12 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackEmulator } from '../../../devtools/slack-emulator/slack-emulator.js';
+import { channels, localWorkspace } from '../../../devtools/workspace/local-workspace.js';
 import { countingSlackFetch } from '../../../src/bot/counting-slack-fetch.js';
 import { scrubbingSlackFetch } from '../../../src/bot/scrubbing-slack-fetch.js';
 import { PrometheusMetrics } from '../../../src/metrics/prometheus-metrics.js';
 import { SecretValues } from '../../../src/secret-values.js';
-import { channels, localWorkspace } from '../../support/local-workspace.js';
 import { parsePrometheusText, sampleSum } from '../../support/prometheus-text.js';
-import { SlackEmulator } from '../../support/slack-emulator.js';
 
 /** Every Web API attempt is counted by method and outcome, 429s included; secrets never leave in a body. */
 describe('Slack API calls through the counting fetch', () => {

@@ -2,11 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localRegistryPath } from '../../../devtools/local-paths.js';
 import { freePort } from '../../../scripts/local-stack/processes.js';
 import { loadClusterRegistry } from '../../../src/config/cluster-registry.js';
 import { KubeClients } from '../../../src/executors/kube-clients.js';
 import { uniqueSuffix } from '../../support/harness.js';
-import { localRegistryPath } from '../../support/local-paths.js';
 import { apiserverRelay } from '../../support/tcp-relay.js';
 
 describe('connections to a cluster', () => {

@@ -1,6 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { localRegistryPath } from '../../../devtools/local-paths.js';
 import { loadClusterRegistry } from '../../../src/config/cluster-registry.js';
 import type { Executor } from '../../../src/core/ports.js';
 import type { ClusterRef, RequestRecord } from '../../../src/core/request.js';
@@ -13,7 +14,6 @@ import type { KindId, ParamsOf } from '../../../src/requests/registry.js';
 import { requestKinds } from '../../../src/requests/registry.js';
 import { requestRecord } from '../../support/builders.js';
 import { uniqueSuffix } from '../../support/harness.js';
-import { localRegistryPath } from '../../support/local-paths.js';
 
 export const log = createLogger({ level: process.env.N3R_TEST_LOG_LEVEL ?? 'silent', role: 'test' });
 

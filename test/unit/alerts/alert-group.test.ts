@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { checkBlocks } from '../../../devtools/slack-emulator/block-kit-limits.js';
 import {
   type AlertGroup,
   groupIdOf,
@@ -11,7 +12,6 @@ import {
 import type { AlertmanagerPayload, WebhookAlert } from '../../../src/alerts/webhook-payload.js';
 import { parseWebhookPayload } from '../../../src/alerts/webhook-payload.js';
 import { alertDigest, alertParent, alertReply } from '../../../src/bot/views/alert-thread.js';
-import { checkBlocks } from '../../support/block-kit-limits.js';
 
 const route = { channel: 'C0TEAMA', team: 'team-a', cluster: 'pub-kr1-a' };
 const now = new Date('2026-11-30T10:00:00Z');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localRegistryPath } from '../../../devtools/local-paths.js';
 import {
   findCluster,
   loadClusterRegistry,
@@ -7,7 +8,6 @@ import {
   regionPairOf,
 } from '../../../src/config/cluster-registry.js';
 import { ConfigError } from '../../../src/errors.js';
-import { localRegistryPath } from '../../support/local-paths.js';
 
 const problemsOf = (text: string): string => {
   try {

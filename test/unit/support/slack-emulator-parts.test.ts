@@ -1,13 +1,17 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkBlocks, findBlocksProblem, formatFinding } from '../../support/block-kit-limits.js';
-import { elementState, withSlackIds } from '../../support/slack-blocks.js';
-import { Clock } from '../../support/slack-clock.js';
-import { TokenBuckets } from '../../support/slack-rate-limit.js';
-import { slackSignature } from '../../support/slack-signing.js';
-import { loadMethodSpecs } from '../../support/slack-spec.js';
-import { ResponseUrlRegistry, TriggerRegistry } from '../../support/slack-triggers.js';
-import { parseView } from '../../support/slack-views.js';
+import {
+  checkBlocks,
+  findBlocksProblem,
+  formatFinding,
+} from '../../../devtools/slack-emulator/block-kit-limits.js';
+import { elementState, withSlackIds } from '../../../devtools/slack-emulator/slack-blocks.js';
+import { Clock } from '../../../devtools/slack-emulator/slack-clock.js';
+import { TokenBuckets } from '../../../devtools/slack-emulator/slack-rate-limit.js';
+import { slackSignature } from '../../../devtools/slack-emulator/slack-signing.js';
+import { loadMethodSpecs } from '../../../devtools/slack-emulator/slack-spec.js';
+import { ResponseUrlRegistry, TriggerRegistry } from '../../../devtools/slack-emulator/slack-triggers.js';
+import { parseView } from '../../../devtools/slack-emulator/slack-views.js';
 
 const text = (t: string) => ({ type: 'plain_text', text: t });
 const problem = (blocks: unknown[], max = 50) => {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '../../scripts/local-stack/stack.js';
-import type { SlackEmulator } from './slack-emulator.js';
+import { projectRoot } from '../scripts/local-stack/stack.js';
+import type { SlackEmulator } from './slack-emulator/slack-emulator.js';
 
 /**
  * The environment of an n3r worker process talking to the Slack emulator, as a deployment would configure

@@ -1,4 +1,4 @@
-import type { EmulatedWorkspace } from './slack-emulator.js';
+import type { EmulatedWorkspace } from '../slack-emulator/slack-emulator.js';
 
 /** The people and channels of the local workspace; config/local/registry.yaml maps its user groups. */
 export const localWorkspace = (): EmulatedWorkspace => ({

@@ -290,6 +290,14 @@ export class SlackEmulator {
     return this.#socket.connections;
   }
 
+  /**
+   * The next call the app makes to Web API `method` fails with Slack's `error` (`ok: false`), as Slack's
+   * own outages look to an app: `internal_error`, `fatal_error`, `service_unavailable`.
+   */
+  failNext(method: string, error = 'internal_error'): void {
+    this.#webApi.failNext(method, error);
+  }
+
   /** Moves the emulator's clock ahead: trigger_ids, response_urls and rate limits see the time pass. */
   advanceTime(ms: number): void {
     this.#state.clock.advance(ms);

@@ -1,4 +1,4 @@
-import type { SlackEmulator } from '../test/support/slack-emulator.js';
+import type { SlackEmulator } from '../slack-emulator/slack-emulator.js';
 
 /** What one person sees of the workspace at a moment: what the browser client draws. */
 export interface WorkspaceSnapshot {

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { SlackEmulator } from '../test/support/slack-emulator.js';
+import type { SlackEmulator } from '../slack-emulator/slack-emulator.js';
 import { sampleAlert } from './sample-alert.js';
 import { snapshotFor } from './snapshot.js';
 

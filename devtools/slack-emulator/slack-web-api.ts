@@ -93,6 +93,8 @@ export class SlackWebApi {
   readonly #postLimit: TokenBuckets | null;
   readonly #methodLimits: Map<string, TokenBuckets> | null;
   readonly #handlers: Record<string, Handler>;
+  /** Errors the next calls of a method answer with, first in first out. */
+  readonly #failures = new Map<string, string[]>();
 
   constructor(
     private readonly state: SlackState,
@@ -143,6 +145,8 @@ export class SlackWebApi {
         headers,
       );
     }
+    const failure = this.#failures.get(method)?.shift();
+    if (failure) return this.answer(fail(failure), headers);
     const tier = this.#methodLimits?.get(method);
     const taken =
       method === 'chat.postMessage' && this.#postLimit
@@ -160,6 +164,12 @@ export class SlackWebApi {
       }
     }
     return this.answer(handler(args), headers);
+  }
+
+  /** The next call of `method` (past the token and argument checks) answers `error` instead. */
+  failNext(method: string, error: string): void {
+    if (!this.#handlers[method]) throw new Error(`emulator: ${method} is not emulated`);
+    this.#failures.set(method, [...(this.#failures.get(method) ?? []), error]);
   }
 
   private answer(body: Json, headers: Record<string, string> = {}): WebApiAnswer {
