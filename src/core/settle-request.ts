@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import { tell } from './decide-approval.js';
 import type { Notifier, RequestStore, RevokerMap } from './ports.js';
-import type { RequestRecord } from './request.js';
+import type { RequestRecord, RequestState } from './request.js';
 import { showLatest } from './show-latest.js';
 
 export interface SettleDeps {
@@ -60,8 +60,15 @@ async function settled(deps: SettleDeps, record: RequestRecord, line: string): P
 }
 
 /**
+ * States a request can be in once its executor has run, wholly or in part: a run that failed halfway (or
+ * was given up after its worker died) may have applied its change all the same.
+ */
+const mayHaveApplied: ReadonlySet<RequestState> = new Set(['running', 'succeeded', 'failed']);
+
+/**
  * A time-bound change reached its end: undo it (idempotently), record it in the trail and say so in the
- * request's thread. Returns null for a request that has nothing to revoke.
+ * request's thread, whatever state the request ended in. Returns null for a request that has nothing to
+ * revoke (unknown, a kind without a revoker, or never run).
  */
 export async function revokeRequest(
   deps: SettleDeps & { revokers: RevokerMap },
@@ -69,7 +76,7 @@ export async function revokeRequest(
 ): Promise<RequestRecord | null> {
   const record = await deps.store.get(requestId);
   const revoke = record ? deps.revokers[record.kind] : undefined;
-  if (!record || !revoke || record.state !== 'succeeded') return null;
+  if (!record || !revoke || !mayHaveApplied.has(record.state)) return null;
   const result = await revoke(record);
   const revoked = await deps.store.update(record.id, (r) => ({
     record: r,

@@ -1,0 +1,61 @@
+import type { ClusterRegistry } from '../config/cluster-registry.js';
+import type { Settings } from '../config/settings.js';
+import { aclGrants } from '../executors/acl-grants.js';
+import { createExecutors, createRevokers } from '../executors/index.js';
+import { startTimerWorker } from '../jobs/bullmq-scheduler.js';
+import { GrantSweeper } from '../jobs/grant-sweeper.js';
+import { startWorkers } from '../jobs/start-workers.js';
+import type { Logger } from '../logger.js';
+import { connectRedis } from './redis-connection.js';
+import type { SharedAdapters } from './shared-adapters.js';
+import type { StopStack } from './stop-stack.js';
+
+/**
+ * The worker role: a BullMQ worker per cluster running requests, the timers worker (expiries,
+ * revocations, grant sweeps), and the sweeps scheduled: one now and one a minute (N3R_GRANT_SWEEP_MS).
+ */
+export async function startWorkerRole(
+  settings: Settings,
+  registry: ClusterRegistry,
+  shared: SharedAdapters,
+  log: Logger,
+  stops: StopStack,
+): Promise<void> {
+  const { kube, redis, store, policy, facts, notifier, scheduler, metrics } = shared;
+  const executorDeps = { kube, registry, redis, prefix: settings.prefix };
+  const connection = connectRedis(settings, log);
+  const workers = startWorkers(
+    {
+      registry,
+      connection,
+      prefix: settings.prefix,
+      store,
+      policy,
+      facts,
+      notifier,
+      executors: createExecutors(executorDeps),
+      scheduler,
+      log,
+      metrics,
+    },
+    settings.jobs,
+  );
+  const sweeper = new GrantSweeper(aclGrants(executorDeps), scheduler, log);
+  const timers = startTimerWorker({
+    store,
+    notifier,
+    log,
+    revokers: createRevokers(executorDeps),
+    sweeper,
+    connection,
+    prefix: settings.prefix,
+  });
+  // Closing waits for jobs in flight to finish, so a normal restart leaves nothing stalled.
+  stops.push(async () => {
+    await Promise.all([workers.close(), timers.close()]);
+    await connection.quit();
+  });
+  metrics.observeOverdueGrants(() => sweeper.overdue());
+  await scheduler.scheduleSweeps(settings.jobs.grantSweepMs);
+  log.info({ clusters: registry.clusters.map((c) => c.name) }, 'workers started');
+}
