@@ -34,22 +34,32 @@ describe('the grant sweeper', () => {
     rmSync(kubeconfig, { force: true });
   });
 
-  /** An ACL opened from Slack for two hours; its card says done. */
-  async function openAcl(): Promise<{ id: string; ns: string; card: { channel: string; ts: string } }> {
-    const ns = `team-a-sw-${uniqueSuffix()}`;
-    for (const text of [
-      `ns create ${ns} --cluster pub-local-a --team team-a`,
-      `acl open --cluster pub-local-a --namespace ${ns} --to 198.51.100.9 --ports tcp/443 --ttl 2h`,
-    ]) {
-      await h.emulator.slashCommand({ text, user: people.requester, channel: channels.team });
-    }
+  /** Sends a command and waits for its card (kind and a unique name) to settle as done. */
+  async function done(text: string, kind: string, name: string) {
+    await h.emulator.slashCommand({ text, user: people.requester, channel: channels.team });
     const card = await h.emulator.waitFor(
-      'the ACL card to say done',
+      `the card of '${text}' to settle`,
       () =>
         h.emulator
           .channelMessages(channels.team)
-          .find((m) => m.text.startsWith('acl.open ') && m.text.includes(ns) && m.text.includes('Done')),
+          .find(
+            (m) =>
+              m.text.startsWith(`${kind} `) && m.text.includes(name) && /Done|Failed|Waiting/.test(m.text),
+          ),
       60_000,
+    );
+    expect(card.text).toContain('Done');
+    return card;
+  }
+
+  /** An ACL opened from Slack for two hours, in a namespace of its own. */
+  async function openAcl(): Promise<{ id: string; ns: string; card: { channel: string; ts: string } }> {
+    const ns = `team-a-sw-${uniqueSuffix()}`;
+    await done(`ns create ${ns} --cluster pub-local-a --team team-a`, 'namespace.create', ns);
+    const card = await done(
+      `acl open --cluster pub-local-a --namespace ${ns} --to 198.51.100.9 --ports tcp/443 --ttl 2h`,
+      'acl.open',
+      ns,
     );
     const id = /r-[a-z0-9]{10}/.exec(card.text)?.[0] ?? '';
     expect(await policies(ns)).toHaveLength(1);
