@@ -14,13 +14,13 @@ import type { StopStack } from './stop-stack.js';
  * The worker role: a BullMQ worker per cluster running requests, the timers worker (expiries,
  * revocations, grant sweeps), and the sweeps scheduled: one now and one a minute (N3R_GRANT_SWEEP_MS).
  */
-export async function startWorkerRole(
+export function startWorkerRole(
   settings: Settings,
   registry: ClusterRegistry,
   shared: SharedAdapters,
   log: Logger,
   stops: StopStack,
-): Promise<void> {
+): void {
   const { kube, redis, store, policy, facts, notifier, scheduler, metrics } = shared;
   const executorDeps = { kube, registry, redis, prefix: settings.prefix };
   const connection = connectRedis(settings, log);
@@ -56,6 +56,9 @@ export async function startWorkerRole(
     await connection.quit();
   });
   metrics.observeOverdueGrants(() => sweeper.overdue());
-  await scheduler.scheduleSweeps(settings.jobs.grantSweepMs);
+  // Not awaited: a start while Redis is away goes on (readiness says so) and the sweeps are set when it is back.
+  scheduler
+    .scheduleSweeps(settings.jobs.grantSweepMs)
+    .catch((error: unknown) => log.error({ err: error }, 'could not schedule the grant sweeps'));
   log.info({ clusters: registry.clusters.map((c) => c.name) }, 'workers started');
 }
