@@ -53,6 +53,8 @@ const envSchema = z.object({
   N3R_BUNDLE_POLL_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long a job's lock lasts; a crashed worker's jobs run again after about this long. @defaultValue 30000 */
   N3R_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Pause between two sweeps for grants (ACLs) past their expiry; workers run one sweep per pause between them. @defaultValue 60000 */
+  N3R_GRANT_SWEEP_MS: z.coerce.number().int().min(500).default(60_000),
   /** Jobs run at once per cluster, per worker process. @defaultValue 2 */
   N3R_CONCURRENCY_PER_CLUSTER: z.coerce.number().int().min(1).default(2),
   /** Client-side limit toward each cluster's apiserver: requests per second, and burst. @defaultValue 50, 100 */
@@ -107,7 +109,7 @@ export type Settings = Readonly<{
   bundlePollMs: number;
   kubeconfigPath: string | undefined;
   kubeRateLimit: { qps: number; burst: number };
-  jobs: { lockMs: number; concurrencyPerCluster: number };
+  jobs: { lockMs: number; concurrencyPerCluster: number; grantSweepMs: number };
   logLevel: (typeof logLevels)[number];
   /** On-call alert threads: the webhook's token and the pace of each channel. */
   alerts: { webhookToken: string | undefined; channelIntervalMs: number; digestAfter: number };
@@ -173,7 +175,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     bundlePollMs: e.N3R_BUNDLE_POLL_MS,
     kubeconfigPath: e.KUBECONFIG,
     kubeRateLimit: { qps: e.N3R_KUBE_QPS, burst: e.N3R_KUBE_BURST },
-    jobs: { lockMs: e.N3R_JOB_LOCK_MS, concurrencyPerCluster: e.N3R_CONCURRENCY_PER_CLUSTER },
+    jobs: {
+      lockMs: e.N3R_JOB_LOCK_MS,
+      concurrencyPerCluster: e.N3R_CONCURRENCY_PER_CLUSTER,
+      grantSweepMs: e.N3R_GRANT_SWEEP_MS,
+    },
     logLevel: e.LOG_LEVEL,
     alerts: {
       webhookToken: e.N3R_ALERT_WEBHOOK_TOKEN,

@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { LifecycleEvent, LifecycleEvents } from './lifecycle-events.js';
 import type { RequestStore, RevokerMap } from './ports.js';
 import { publish, publishLatest } from './publish.js';
-import type { RequestRecord } from './request.js';
+import type { RequestRecord, RequestState } from './request.js';
 
 export interface SettleDeps {
   store: RequestStore;
@@ -62,8 +62,15 @@ async function settled(
 }
 
 /**
+ * States a request can be in once its executor has run, wholly or in part: a run that failed halfway (or
+ * was given up after its worker died) may have applied its change all the same.
+ */
+const mayHaveApplied: ReadonlySet<RequestState> = new Set(['running', 'succeeded', 'failed']);
+
+/**
  * A time-bound change reached its end: undo it (idempotently), record it in the trail and say so in the
- * request's thread. Returns null for a request that has nothing to revoke.
+ * request's thread, whatever state the request ended in. Returns null for a request that has nothing to
+ * revoke (unknown, a kind without a revoker, or never run).
  */
 export async function revokeRequest(
   deps: SettleDeps & { revokers: RevokerMap },
@@ -71,7 +78,7 @@ export async function revokeRequest(
 ): Promise<RequestRecord | null> {
   const record = await deps.store.get(requestId);
   const revoke = record ? deps.revokers[record.kind] : undefined;
-  if (!record || !revoke || record.state !== 'succeeded') return null;
+  if (!record || !revoke || !mayHaveApplied.has(record.state)) return null;
   const result = await revoke(record);
   const revoked = await deps.store.update(record.id, (r) => ({
     record: r,

@@ -3,14 +3,8 @@ import type { Redis } from 'ioredis';
 import type { JobQueue } from '../core/ports.js';
 import type { RequestRecord } from '../core/request.js';
 import type { JobData } from './job-data.js';
+import { previewJobOptions, type RequestJobOptions, requestJobOptions } from './job-options.js';
 import { bullPrefix, clusterQueueName, previewJobName, targetJobId } from './queue-names.js';
-
-export interface JobQueueOptions {
-  /** Attempts per job, retries included, for retryable failures. @defaultValue 5 */
-  attempts?: number;
-  /** First retry delay; doubles each attempt. @defaultValue 2000 ms */
-  backoffMs?: number;
-}
 
 /** Enqueues each request on its cluster's queue, with the request id as job id. */
 export class BullmqJobQueue implements JobQueue {
@@ -19,7 +13,7 @@ export class BullmqJobQueue implements JobQueue {
   constructor(
     private readonly connection: Redis,
     private readonly prefix: string,
-    private readonly options: JobQueueOptions = {},
+    private readonly options: RequestJobOptions = {},
   ) {}
 
   queueFor(cluster: string): Queue<JobData> {
@@ -39,12 +33,7 @@ export class BullmqJobQueue implements JobQueue {
    * of their queues, so a slow or unreachable cluster holds up only its own part.
    */
   async enqueue(record: RequestRecord): Promise<void> {
-    const options = {
-      attempts: this.options.attempts ?? 5,
-      backoff: { type: 'exponential', delay: this.options.backoffMs ?? 2000 },
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 30 * 24 * 3600 },
-    };
+    const options = requestJobOptions(this.options);
     // A job id that exists already makes add() a no-op: a second enqueue of one request is harmless.
     if (record.targets) {
       await Promise.all(
@@ -69,13 +58,7 @@ export class BullmqJobQueue implements JobQueue {
     await this.queueFor(record.cluster.name).add(
       previewJobName,
       { v: 1, requestId: record.id },
-      {
-        jobId: `preview-${record.id}`,
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: { age: 24 * 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      },
+      { ...previewJobOptions, jobId: `preview-${record.id}` },
     );
   }
 

@@ -6,25 +6,13 @@ import { previewRequest, type RunDeps, runRequest } from '../core/run-request.js
 import { AppError } from '../errors.js';
 import { type JobOutcome, type Metrics, noMetrics } from '../metrics/metrics.js';
 import { type JobData, jobDataSchema } from './job-data.js';
+import { type ClusterWorkerOptions, clusterWorkerOptions, maxStalledCount } from './job-options.js';
 import { bullPrefix, clusterQueueName, previewJobName } from './queue-names.js';
-
-export interface WorkerOptions {
-  /** Jobs run at once per cluster. @defaultValue 2 */
-  concurrencyPerCluster?: number;
-  /**
-   * How long a job's lock lasts without renewal; a worker that died is noticed after about this long and
-   * its jobs run again (executors are idempotent). @defaultValue 30000 ms
-   */
-  lockMs?: number;
-}
-
-/** A job whose worker died this many times is given up (and its request marked failed). */
-const maxStalledCount = 10;
 
 /** One BullMQ worker per registered cluster, each running requests through `runRequest`. */
 export function startWorkers(
   deps: RunDeps & { registry: ClusterRegistry; connection: Redis; prefix: string; metrics?: Metrics },
-  options: WorkerOptions = {},
+  options: ClusterWorkerOptions = {},
 ): { close(): Promise<void> } {
   const metrics = deps.metrics ?? noMetrics;
   const workers = deps.registry.clusters.map((cluster) => {
@@ -64,25 +52,27 @@ export function startWorkers(
           throw error;
         }
       },
-      {
-        connection: deps.connection,
-        prefix: bullPrefix(deps.prefix),
-        concurrency: options.concurrencyPerCluster ?? 2,
-        lockDuration: options.lockMs ?? 30_000,
-        stalledInterval: options.lockMs ?? 30_000,
-        maxStalledCount,
-      },
+      { connection: deps.connection, prefix: bullPrefix(deps.prefix), ...clusterWorkerOptions(options) },
     );
     worker.on('failed', (job, error) => {
       deps.log.warn({ jobId: job?.id, cluster: cluster.name, err: error.message }, 'job attempt failed');
-      const final =
-        job &&
-        (error instanceof UnrecoverableError ||
-          job.attemptsMade >= (job.opts.attempts ?? 1) ||
-          /stalled/.test(error.message));
-      if (final && job) void settleAbandoned(deps, job.data, error.message);
+      // BullMQ sets finishedOn only when it moves the job to failed for good: retries spent, an
+      // UnrecoverableError, or a job that stalled more than maxStalledCount times (which the next worker
+      // to take it fails at once, with BullMQ's own reason).
+      if (!job?.finishedOn) return;
+      if (job.stalledCounter > maxStalledCount) {
+        deps.log.error(
+          { jobId: job.id, cluster: cluster.name, stalled: job.stalledCounter },
+          'job given up: its worker died each time it ran',
+        );
+      }
+      void settleAbandoned(deps, job.data, error.message);
     });
-    worker.on('stalled', (jobId) => deps.log.warn({ jobId, cluster: cluster.name }, 'job stalled'));
+    // A worker's stalled-job check found a job whose lock had lapsed (its worker died): it runs again.
+    worker.on('stalled', (jobId) => {
+      deps.log.warn({ jobId, cluster: cluster.name }, 'job stalled');
+      metrics.jobStalled(cluster.name);
+    });
     worker.on('error', (error) =>
       deps.log.error({ cluster: cluster.name, err: error.message }, 'worker error'),
     );

@@ -9,6 +9,8 @@ export interface Metrics {
   approvalSettled(kind: string, outcome: string, seconds: number): void;
   /** One attempt of a job ended. */
   jobFinished(kind: string, cluster: string, outcome: JobOutcome, seconds: number): void;
+  /** A worker found a job of this cluster's queue stalled (its worker died holding it); it runs again. */
+  jobStalled(cluster: string): void;
   /** One HTTP attempt toward Slack's Web API (a retried call counts each attempt). */
   slackApiCall(method: string, outcome: SlackCallOutcome): void;
   /** A request to a cluster's apiserver failed: by HTTP status, or `network` when there was no answer. */
@@ -27,6 +29,7 @@ export const noMetrics: Metrics = {
   requestSubmitted: () => undefined,
   approvalSettled: () => undefined,
   jobFinished: () => undefined,
+  jobStalled: () => undefined,
   slackApiCall: () => undefined,
   kubeApiError: () => undefined,
   error: () => undefined,

@@ -11,7 +11,7 @@ export interface ScrapeSources {
 }
 
 export interface PrometheusMetricsOptions {
-  /** A scrape gives up on the queue depth after this long (Redis down), leaving the series out. @defaultValue 2000 ms */
+  /** A scrape gives up on the queue depth (and overdue grants) after this long, leaving the series out. @defaultValue 2000 ms */
   queueDepthTimeoutMs?: number;
 }
 
@@ -24,10 +24,12 @@ export class PrometheusMetrics implements Metrics {
   readonly #requests: Counter<'kind' | 'decision'>;
   readonly #approvalWait: Histogram<'kind' | 'outcome'>;
   readonly #jobDuration: Histogram<'kind' | 'cluster' | 'outcome'>;
+  readonly #jobsStalled: Counter<'cluster'>;
   readonly #slackCalls: Counter<'method' | 'outcome'>;
   readonly #kubeErrors: Counter<'cluster' | 'status'>;
   readonly #errors: Counter<'component' | 'code'>;
   readonly #policyLatency: Histogram<'cluster_type'>;
+  readonly #scrapeTimeoutMs: number;
 
   constructor(sources: ScrapeSources, options: PrometheusMetricsOptions = {}) {
     const registers = [this.registry];
@@ -50,6 +52,12 @@ export class PrometheusMetrics implements Metrics {
       help: 'Duration of job attempts, by request kind, cluster and outcome',
       labelNames: ['kind', 'cluster', 'outcome'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers,
+    });
+    this.#jobsStalled = new Counter({
+      name: 'n3r_jobs_stalled_total',
+      help: 'Jobs found stalled (their worker died holding them) and run again, by cluster',
+      labelNames: ['cluster'],
       registers,
     });
     this.#slackCalls = new Counter({
@@ -78,6 +86,7 @@ export class PrometheusMetrics implements Metrics {
       registers,
     });
     const timeoutMs = options.queueDepthTimeoutMs ?? 2000;
+    this.#scrapeTimeoutMs = timeoutMs;
     new Gauge({
       name: 'n3r_queue_jobs',
       help: 'Jobs in each cluster queue by state, read at scrape time',
@@ -105,6 +114,24 @@ export class PrometheusMetrics implements Metrics {
     });
   }
 
+  /**
+   * Adds `n3r_grants_overdue`, read at scrape time: by the worker role, which revokes grants. A scrape gives
+   * up after the queue-depth timeout, leaving the series out (an alert on its absence then fires too).
+   */
+  observeOverdueGrants(count: () => Promise<number>): void {
+    const timeoutMs = this.#scrapeTimeoutMs;
+    new Gauge({
+      name: 'n3r_grants_overdue',
+      help: 'Time-bound grants (ACLs) past their expiry that are still in force or not confirmed gone',
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const overdue = await withTimeout(count(), timeoutMs).catch(() => null);
+        if (overdue !== null) this.set(overdue);
+      },
+    });
+  }
+
   /** The exposition text and its content type, for GET /metrics. */
   async scrape(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
@@ -120,6 +147,10 @@ export class PrometheusMetrics implements Metrics {
 
   jobFinished(kind: string, cluster: string, outcome: JobOutcome, seconds: number): void {
     this.#jobDuration.observe({ kind, cluster, outcome }, seconds);
+  }
+
+  jobStalled(cluster: string): void {
+    this.#jobsStalled.inc({ cluster });
   }
 
   slackApiCall(method: string, outcome: SlackCallOutcome): void {

@@ -15,6 +15,8 @@ import { describe, loadPolicyBundle, type PolicyBundle } from './policy-bundle.j
 export async function loadPolicyEngine(
   settings: Pick<Settings, 'policyDir' | 'bundleUrl' | 'bundlePollMs'>,
   log: Logger,
+  /** The engine to load into; one made beforehand serves (and denies everything) while bundles load. */
+  engine: OpaPolicyEngine = new OpaPolicyEngine([], log),
 ): Promise<{ engine: OpaPolicyEngine; reloader: BundleReloader }> {
   const directory = new DirectoryBundleSource(settings.policyDir);
   const source: BundleSource = settings.bundleUrl ? new HttpBundleSource(settings.bundleUrl) : directory;
@@ -31,7 +33,6 @@ export async function loadPolicyEngine(
     }
     return loadPolicyBundle(settings.policyDir, type);
   };
-  const engine = new OpaPolicyEngine([], log);
   await Promise.all(
     clusterTypes.map(async (clusterType) => {
       try {

@@ -1,0 +1,73 @@
+import { SlackIdentityResolver } from '../bot/slack-identity.js';
+import type { ClusterRegistry } from '../config/cluster-registry.js';
+import type { Settings } from '../config/settings.js';
+import { recoverOrphans } from '../core/recover-orphans.js';
+import { aclGrants } from '../executors/acl-grants.js';
+import { createExecutors, createRevokers } from '../executors/index.js';
+import { BullmqJobQueue } from '../jobs/bullmq-job-queue.js';
+import { startTimerWorker } from '../jobs/bullmq-scheduler.js';
+import { GrantSweeper } from '../jobs/grant-sweeper.js';
+import { startWorkers } from '../jobs/start-workers.js';
+import type { Logger } from '../logger.js';
+import { connectRedis } from './redis-connection.js';
+import type { SharedAdapters } from './shared-adapters.js';
+import type { StopStack } from './stop-stack.js';
+
+/**
+ * The worker role: a BullMQ worker per cluster running requests, the timers worker (expiries,
+ * revocations, grant sweeps), and the sweeps scheduled: one now and one a minute (N3R_GRANT_SWEEP_MS).
+ */
+export function startWorkerRole(
+  settings: Settings,
+  registry: ClusterRegistry,
+  shared: SharedAdapters,
+  log: Logger,
+  stops: StopStack,
+): void {
+  const { kube, redis, store, policy, facts, events, web, scheduler, metrics } = shared;
+  const executorDeps = { kube, registry, redis, prefix: settings.prefix };
+  const connection = connectRedis(settings, log);
+  const workers = startWorkers(
+    {
+      registry,
+      connection,
+      prefix: settings.prefix,
+      store,
+      policy,
+      facts,
+      // The worker re-reads the requester's groups right before running: a short-lived cache of its own.
+      identity: new SlackIdentityResolver(web, registry.groups, { ttlMs: settings.runIdentityMaxAgeMs }),
+      events,
+      executors: createExecutors(executorDeps),
+      scheduler,
+      log,
+      metrics,
+    },
+    settings.jobs,
+  );
+  // Its own queue handle: recovery re-queues lost jobs by request id, which the queue dedupes.
+  const queue = new BullmqJobQueue(redis, settings.prefix);
+  stops.push(() => queue.close());
+  const sweeper = new GrantSweeper(aclGrants(executorDeps), scheduler, log);
+  const timers = startTimerWorker({
+    store,
+    events,
+    log,
+    revokers: createRevokers(executorDeps),
+    sweeper,
+    recoverOrphans: () => recoverOrphans({ store, queue, scheduler, log }),
+    connection,
+    prefix: settings.prefix,
+  });
+  // Closing waits for jobs in flight to finish, so a normal restart leaves nothing stalled.
+  stops.push(async () => {
+    await Promise.all([workers.close(), timers.close()]);
+    await connection.quit();
+  });
+  metrics.observeOverdueGrants(() => sweeper.overdue());
+  // Not awaited: a start while Redis is away goes on (readiness says so) and the sweeps are set when it is back.
+  scheduler
+    .scheduleSweeps(settings.jobs.grantSweepMs)
+    .catch((error: unknown) => log.error({ err: error }, 'could not schedule the grant sweeps'));
+  log.info({ clusters: registry.clusters.map((c) => c.name) }, 'workers started');
+}
