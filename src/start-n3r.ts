@@ -11,10 +11,10 @@ import { SlackIdentityResolver } from './bot/slack-identity.js';
 import { SlackNotifier } from './bot/slack-notifier.js';
 import { type ClusterRegistry, clusterTypes } from './config/cluster-registry.js';
 import type { Settings } from './config/settings.js';
-import { createExecutors, createRevokers } from './executors/index.js';
 import { KubeClients } from './executors/kube-clients.js';
 import { KubeFactsProvider } from './executors/kube-facts-provider.js';
 import { alertmanagerWebhookRoute } from './http/alertmanager-webhook.js';
+import { createExecutors, createRevokers } from './kinds/runtime.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { type HttpRoute, startOpsServer } from './http/ops-server.js';
 import { Readiness } from './http/readiness.js';
@@ -112,6 +112,8 @@ export async function startN3r(
 
     if (settings.role !== 'bot') {
       const executorDeps = { kube, registry, redis, prefix: settings.prefix };
+      const executors = await createExecutors(executorDeps);
+      const revokers = await createRevokers(executorDeps);
       const workerConnection = connectRedis(settings, log);
       const workers = startWorkers(
         {
@@ -122,7 +124,7 @@ export async function startN3r(
           policy,
           facts,
           notifier,
-          executors: createExecutors(executorDeps),
+          executors,
           scheduler,
           log,
           metrics,
@@ -133,7 +135,7 @@ export async function startN3r(
         store,
         notifier,
         log,
-        revokers: createRevokers(executorDeps),
+        revokers,
         connection: workerConnection,
         prefix: settings.prefix,
       });

@@ -6,8 +6,8 @@ import {
 } from '../config/cluster-registry.js';
 import { listIssues } from '../config/schema-errors.js';
 import type { Logger } from '../logger.js';
-import { durationSeconds } from '../requests/durations.js';
-import type { AnyRequestKind } from '../requests/registry.js';
+import { durationSeconds } from '../kinds/params/duration.js';
+import type { AnyRequestKind } from '../kinds/index.js';
 import type { Decision } from './decision.js';
 import { evaluate } from './policy-input.js';
 import type {

@@ -1,14 +1,12 @@
-import type { Executor } from '../core/ports.js';
-import type { ExecutionResult, RequestRecord } from '../core/request.js';
-import { AppError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { type AclPort, aclDirection, cidrList, portList } from '../requests/acl-open.js';
-import { durationSeconds } from '../requests/durations.js';
-import { EgressIpAllocator } from '../store/egress-ip-allocator.js';
+import type { KindExecutor } from '../../core/ports.js';
+import type { RequestRecord } from '../../core/request.js';
+import { AppError } from '../../errors.js';
+import { clusterOf, type ExecutorDeps, executorOptions } from '../../executors/executor-deps.js';
+import { applyAll, type Manifest } from '../../executors/kube-apply.js';
+import { managedMetadata } from '../../executors/managed-metadata.js';
+import { EgressIpAllocator } from '../../store/egress-ip-allocator.js';
 import { type AclRecord, AclRecords } from './acl-records.js';
-import { clusterOf, type ExecutorDeps, executorOptions } from './executor-deps.js';
-import { applyAll, deleteManaged, type Manifest, objectName } from './kube-apply.js';
-import { managedMetadata } from './managed-metadata.js';
+import { type AclOpenParams, type AclPort, aclDirection } from './params.js';
 
 /** The CiliumNetworkPolicy of an ACL request: one per request, so revoking it removes exactly that ACL. */
 export const aclPolicyName = (requestId: string) => `n3r-acl-${requestId}`;
@@ -68,26 +66,20 @@ export function aclPolicy(record: RequestRecord, acl: AclRecord): Manifest {
 }
 
 /** The TTL the policy obliges (`obligations.ttl_seconds`), else the one asked for. */
-function ttlSeconds(record: RequestRecord, ttl: string): number {
+function ttlSeconds(record: RequestRecord, askedSeconds: number): number {
   const obliged = record.decision.obligations.ttl_seconds;
-  if (typeof obliged === 'number' && obliged > 0) return obliged;
-  const asked = durationSeconds(ttl);
-  if (asked === undefined)
-    throw new AppError('INVALID_INPUT', `ttl '${ttl}' is not a duration`, {
-      userText: `--ttl ${ttl} is not a duration`,
-    });
-  return asked;
+  return typeof obliged === 'number' && obliged > 0 ? obliged : askedSeconds;
 }
 
-export function aclOpenExecutor(deps: ExecutorDeps): Executor<'acl.open'> {
+export function aclOpenExecutor(deps: ExecutorDeps): KindExecutor<AclOpenParams> {
   const records = new AclRecords(deps.redis, deps.prefix);
   const nat = new EgressIpAllocator(deps.redis, deps.prefix);
   const options = executorOptions(deps);
   return async ({ record, params, dryRun, log }) => {
     const cluster = clusterOf(deps, record.cluster.name);
     const direction = aclDirection(params);
-    const ports = portList(params.ports) ?? [];
-    const cidrs = cidrList((direction === 'ingress' ? params.from : params.to) ?? '') ?? [];
+    const ports = params.ports;
+    const cidrs = ((direction === 'ingress' ? params.from : params.to) ?? []).map((c) => c.text);
     const via =
       direction === 'ingress'
         ? params.via === 'l7'
@@ -127,7 +119,7 @@ export function aclOpenExecutor(deps: ExecutorDeps): Executor<'acl.open'> {
     const first = await records.get(record.id);
     const expiresAt =
       first?.expiresAt ??
-      new Date(options.now().getTime() + ttlSeconds(record, params.ttl) * 1000).toISOString();
+      new Date(options.now().getTime() + ttlSeconds(record, params.ttl.seconds) * 1000).toISOString();
     const acl: AclRecord = {
       requestId: record.id,
       cluster: cluster.name,
@@ -175,57 +167,4 @@ export function aclOpenExecutor(deps: ExecutorDeps): Executor<'acl.open'> {
       ...(dryRun ? {} : { expiresAt }),
     };
   };
-}
-
-/** Which ACL to revoke: its request; cluster and namespace find the policy should the central record be gone. */
-export interface AclRef {
-  requestId: string;
-  cluster?: string;
-  namespace?: string;
-}
-
-/**
- * Removes exactly what an acl.open request created: its CiliumNetworkPolicy (only if that request wrote it)
- * and its central record. Idempotent: revoking a revoked ACL changes nothing. For the jobs layer, at expiry.
- */
-export async function revokeAcl(
-  deps: ExecutorDeps,
-  ref: AclRef,
-  options: { dryRun?: boolean; log?: Logger } = {},
-): Promise<ExecutionResult> {
-  const dryRun = options.dryRun ?? false;
-  const records = new AclRecords(deps.redis, deps.prefix);
-  const acl = await records.get(ref.requestId);
-  const cluster = acl?.policy.cluster ?? ref.cluster;
-  const namespace = acl?.policy.namespace ?? ref.namespace;
-  const details: string[] = [];
-  let deleted = false;
-  if (cluster !== undefined && namespace !== undefined) {
-    const policyRef = {
-      apiVersion: 'cilium.io/v2',
-      kind: 'CiliumNetworkPolicy',
-      metadata: { name: acl?.policy.name ?? aclPolicyName(ref.requestId), namespace },
-    };
-    deleted = await deleteManaged(deps.kube.for(cluster), policyRef, { dryRun, requestId: ref.requestId });
-    if (deleted) details.push(`• ${objectName(policyRef)}${dryRun ? ' (would be deleted)' : ' deleted'}`);
-  }
-  const forgotten = acl !== null && (dryRun || (await records.remove(ref.requestId)));
-  if (forgotten) details.push(`central record of ${ref.requestId}${dryRun ? ' would be' : ''} removed`);
-  options.log?.info({ requestId: ref.requestId, deleted, forgotten, dryRun }, 'acl revoked');
-  const where = namespace && cluster ? ` in ${namespace} on ${cluster}` : '';
-  return {
-    summary:
-      deleted || forgotten
-        ? `ACL ${ref.requestId}${where} ${dryRun ? 'would be revoked' : 'revoked'}`
-        : `ACL ${ref.requestId}${where} was already revoked; nothing changed`,
-    details,
-  };
-}
-
-/** ACL requests whose expiry has passed and that are still recorded: what a sweeper revokes. */
-export async function expiredAcls(
-  deps: Pick<ExecutorDeps, 'redis' | 'prefix'>,
-  now: Date,
-): Promise<string[]> {
-  return new AclRecords(deps.redis, deps.prefix).expired(now);
 }

@@ -1,17 +1,17 @@
-import { alertmanagerUrlOf } from '../alerts/alertmanager-url.js';
-import { escapeMrkdwn } from '../bot/views/primitives.js';
-import type { Executor } from '../core/ports.js';
-import { AppError } from '../errors.js';
-import { durationSeconds } from '../requests/durations.js';
-import { RedisAlertStore } from '../store/redis-alert-store.js';
-import { AlertmanagerClient } from './alertmanager-client.js';
-import { type ExecutorDeps, executorOptions } from './executor-deps.js';
+import { alertmanagerUrlOf } from '../../alerts/alertmanager-url.js';
+import { escapeMrkdwn } from '../../bot/views/primitives.js';
+import type { KindExecutor } from '../../core/ports.js';
+import { AppError } from '../../errors.js';
+import { AlertmanagerClient } from '../../executors/alertmanager-client.js';
+import { type ExecutorDeps, executorOptions } from '../../executors/executor-deps.js';
+import { RedisAlertStore } from '../../store/redis-alert-store.js';
+import type { AlertSilenceParams } from './params.js';
 
 /**
  * Creates the silence in the cluster's Alertmanager with exactly the matchers the policy allowed, and, when
  * it was asked from an alert thread, records it on the group so the parent shows it with an Expire button.
  */
-export function alertSilenceExecutor(deps: ExecutorDeps): Executor<'alert.silence'> {
+export function alertSilenceExecutor(deps: ExecutorDeps): KindExecutor<AlertSilenceParams> {
   const alerts = new RedisAlertStore(deps.redis, deps.prefix);
   return async ({ record, params, dryRun, log }) => {
     const group = params.group ? ((await alerts.get(params.group))?.group ?? null) : null;
@@ -21,7 +21,7 @@ export function alertSilenceExecutor(deps: ExecutorDeps): Executor<'alert.silenc
         userText: `No Alertmanager is known for cluster ${params.cluster}.`,
       });
     }
-    const seconds = durationSeconds(params.duration) ?? 0;
+    const seconds = params.duration.seconds;
     const now = executorOptions(deps).now();
     const until = new Date(now.getTime() + seconds * 1000);
     const matchers = params.matchers.map((m) => `${m.name}="${m.value}"`).join(', ');

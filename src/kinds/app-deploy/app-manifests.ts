@@ -1,10 +1,8 @@
-import { rateLimit, replicaCeiling } from '../requests/app-deploy.js';
-import { parseImageRef } from '../requests/image-ref.js';
-import type { ParamsOf } from '../requests/registry.js';
-import type { ExecutorOptions } from './executor-deps.js';
-import type { Manifest, ObjectRef } from './kube-apply.js';
+import type { ExecutorOptions } from '../../executors/executor-deps.js';
+import type { Manifest, ObjectRef } from '../../executors/kube-apply.js';
+import { type AppDeployParams, replicaCeiling } from './params.js';
 
-export type AppParams = ParamsOf<'app.deploy'>;
+export type AppParams = AppDeployParams;
 
 /** Labels and annotations every object of an app carries. */
 export interface AppMeta {
@@ -34,9 +32,7 @@ export function appObjects(
   replicas: number,
   options: Pick<ExecutorOptions, 'gateways' | 'clusterIssuer'>,
 ): AppObjects {
-  const image = parseImageRef(p.image);
-  if (!image) throw new Error(`'${p.image}' is not an image reference`);
-  const port = Number(p.port);
+  const port = p.port;
   const selector = { [appNameLabel]: p.app };
   const metadata = (name: string) => ({ name, namespace: p.namespace, ...meta });
   const restricted = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
@@ -69,12 +65,12 @@ export function appObjects(
             containers: [
               {
                 name: 'app',
-                image: image.ref,
+                image: p.image.ref,
                 ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
                 env: [{ name: 'PORT', value: String(port) }],
                 resources: {
-                  requests: { cpu: p.cpu, memory: p.memory },
-                  limits: { cpu: p.cpu, memory: p.memory },
+                  requests: { cpu: p.cpu.text, memory: p.memory.text },
+                  limits: { cpu: p.cpu.text, memory: p.memory.text },
                 },
                 startupProbe: { ...probe, periodSeconds: 2, failureThreshold: 60 },
                 readinessProbe: { ...probe, periodSeconds: 5 },
@@ -110,7 +106,7 @@ export function appObjects(
       metadata: metadata(p.app),
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: p.app },
-        minReplicas: Number(p.replicas),
+        minReplicas: p.replicas,
         maxReplicas: replicaCeiling(p),
         metrics: [
           {
@@ -209,8 +205,9 @@ export function appObjects(
         rules: [{ backendRefs: [{ name: p.app, port: servicePort }] }],
       },
     });
-    const limit = p['rate-limit'] === undefined ? undefined : rateLimit(p['rate-limit']);
-    if (limit) {
+    const rate = p['rate-limit'];
+    if (rate) {
+      const limit = { requests: rate.requests, unit: rate.unit };
       exposure.push({
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
         kind: 'BackendTrafficPolicy',

@@ -1,21 +1,23 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Executor } from '../core/ports.js';
-import type { RequestRecord } from '../core/request.js';
-import { AppError } from '../errors.js';
-import { appDeploy, routeUrl } from '../requests/app-deploy.js';
-import { durationSeconds } from '../requests/durations.js';
-import { parseImageRef } from '../requests/image-ref.js';
+import type { KindExecutor } from '../../core/ports.js';
+import type { RequestRecord } from '../../core/request.js';
+import { AppError } from '../../errors.js';
+import { type ExecutorDeps, executorOptions } from '../../executors/executor-deps.js';
+import { applyAll, deleteManaged, getObject, managedByN3r, objectName } from '../../executors/kube-apply.js';
+import { managedMetadata, requestIdAnnotation } from '../../executors/managed-metadata.js';
 import { type AppMeta, type AppParams, appNameLabel, appObjectRefs, appObjects } from './app-manifests.js';
-import { type ExecutorDeps, executorOptions } from './executor-deps.js';
-import { applyAll, deleteManaged, getObject, managedByN3r, objectName } from './kube-apply.js';
-import { managedMetadata, requestIdAnnotation } from './managed-metadata.js';
+import { appDeployParams, replicaCeiling, routeUrl } from './params.js';
 import { waitForRollout } from './rollout.js';
 
-/** What a deploy was: its request, requester and params. The Deployment carries its own and the one it replaced. */
+/**
+ * What a deploy was: its request, requester and params. The Deployment carries its own and the one it replaced,
+ * with the params as they were given (`given`), which the kind's schema reads again to the same typed values.
+ */
 export interface DeployRevision {
   requestId: string;
   requester: string;
   params: AppParams;
+  given: Record<string, unknown>;
 }
 
 export const revisionAnnotation = 'n3r.io/deploy';
@@ -26,11 +28,16 @@ type Deployment = KubernetesObject & { spec?: { replicas?: number } };
 function parseRevision(text: string | undefined): DeployRevision | null {
   if (text === undefined) return null;
   try {
-    const value = JSON.parse(text) as Partial<DeployRevision>;
-    const params = appDeploy.params.safeParse(value.params);
+    const value = JSON.parse(text) as { requestId?: unknown; requester?: unknown; params?: unknown };
+    const params = appDeployParams.safeParse(value.params);
     if (typeof value.requestId !== 'string' || typeof value.requester !== 'string' || !params.success)
       return null;
-    return { requestId: value.requestId, requester: value.requester, params: params.data };
+    return {
+      requestId: value.requestId,
+      requester: value.requester,
+      params: params.data,
+      given: value.params as Record<string, unknown>,
+    };
   } catch {
     return null;
   }
@@ -48,23 +55,27 @@ function revisionMeta(
     annotations: {
       [requestIdAnnotation]: revision.requestId,
       'n3r.io/requester': revision.requester,
-      [revisionAnnotation]: JSON.stringify(revision),
-      ...(previous ? { [previousRevisionAnnotation]: JSON.stringify(previous) } : {}),
+      [revisionAnnotation]: revisionText(revision),
+      ...(previous ? { [previousRevisionAnnotation]: revisionText(previous) } : {}),
     },
   };
 }
 
+/** A revision as its annotation keeps it: the params as given, not the typed values they parse to. */
+const revisionText = (revision: DeployRevision) =>
+  JSON.stringify({ requestId: revision.requestId, requester: revision.requester, params: revision.given });
+
 /** The live count when there is one, kept within the autoscaler's bounds, so an apply never undoes its scaling. */
 function replicasFor(params: AppParams, live: Deployment | null): number {
-  const min = Number(params.replicas);
-  const max = Math.max(min, Number(params['max-replicas'] ?? params.replicas));
+  const min = params.replicas;
+  const max = replicaCeiling(params);
   const current = live?.spec?.replicas;
   return current === undefined ? min : Math.min(max, Math.max(min, current));
 }
 
-const imageOf = (params: AppParams) => parseImageRef(params.image)?.ref ?? params.image;
+const imageOf = (params: AppParams) => params.image.ref;
 
-export function appDeployExecutor(deps: ExecutorDeps): Executor<'app.deploy'> {
+export function appDeployExecutor(deps: ExecutorDeps): KindExecutor<AppParams> {
   const options = executorOptions(deps);
   return async ({ record, params, dryRun, log, signal, progress }) => {
     const api = deps.kube.for(record.cluster.name);
@@ -98,6 +109,7 @@ export function appDeployExecutor(deps: ExecutorDeps): Executor<'app.deploy'> {
       requestId: record.id,
       requester: record.requester.email ?? record.requester.slackId,
       params,
+      given: record.params,
     };
     const objects = appObjects(
       params,
@@ -121,8 +133,7 @@ export function appDeployExecutor(deps: ExecutorDeps): Executor<'app.deploy'> {
       };
     }
 
-    const asked = params.timeout === undefined ? undefined : durationSeconds(params.timeout);
-    const timeoutMs = asked === undefined ? options.rolloutTimeoutMs : asked * 1000;
+    const timeoutMs = params.timeout === undefined ? options.rolloutTimeoutMs : params.timeout.seconds * 1000;
     progress(
       `rolling out ${params.app} (${image})${previous ? `, replacing ${imageOf(previous.params)}` : ''}`,
     );
@@ -175,7 +186,7 @@ export function appDeployExecutor(deps: ExecutorDeps): Executor<'app.deploy'> {
       summary: `${params.app} (${image}) deployed to ${where}: ${replicas}${params.host ? `, ${routeUrl(params)}` : ''}`,
       details: [
         ...(previous ? [`replaced ${imageOf(previous.params)}`] : []),
-        `autoscaling between ${params.replicas} and ${Math.max(Number(params.replicas), Number(params['max-replicas'] ?? params.replicas))} replicas on CPU; cpu ${params.cpu}, memory ${params.memory} per replica`,
+        `autoscaling between ${params.replicas} and ${replicaCeiling(params)} replicas on CPU; cpu ${params.cpu.text}, memory ${params.memory.text} per replica`,
         ...[...applied, ...exposed].map((name) => `• ${name}`),
         ...removed.map((name) => `• ${name} removed (no longer asked for)`),
       ],

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { AppError } from '../errors.js';
-import type { ObjectRef } from './kube-apply.js';
-import { getObject } from './kube-apply.js';
-import { fromKubeError } from './kube-errors.js';
-import type { RawObjectApi } from './kube-object-api.js';
+import { AppError } from '../../errors.js';
+import type { ObjectRef } from '../../executors/kube-apply.js';
+import { getObject } from '../../executors/kube-apply.js';
+import { fromKubeError } from '../../executors/kube-errors.js';
+import type { RawObjectApi } from '../../executors/kube-object-api.js';
 
 interface DeploymentStatus {
   observedGeneration?: number;

@@ -1,12 +1,11 @@
-import type { Executor } from '../core/ports.js';
-import type { RequestRecord } from '../core/request.js';
-import { storageClassOf } from '../requests/elasticsearch-provision.js';
-import type { ParamsOf } from '../requests/registry.js';
-import type { ExecutorDeps } from './executor-deps.js';
-import { applyAll, getObject, type Manifest } from './kube-apply.js';
-import { managedMetadata } from './managed-metadata.js';
+import type { KindExecutor } from '../../core/ports.js';
+import type { RequestRecord } from '../../core/request.js';
+import type { ExecutorDeps } from '../../executors/executor-deps.js';
+import { applyAll, getObject, type Manifest } from '../../executors/kube-apply.js';
+import { managedMetadata } from '../../executors/managed-metadata.js';
+import { type ElasticsearchProvisionParams, storageClassOf } from './params.js';
 
-type EsParams = ParamsOf<'elasticsearch.provision'>;
+type EsParams = ElasticsearchProvisionParams;
 
 const zoneKey = 'topology.kubernetes.io/zone';
 
@@ -39,7 +38,7 @@ export function elasticsearchObject(record: RequestRecord, p: EsParams): Manifes
       nodeSets: [
         {
           name: nodeSet,
-          count: Number(p.nodes),
+          count: p.nodes,
           config: {
             'node.roles': rolesByTier[p.tier],
             // biome-ignore lint/suspicious/noTemplateCurlyInString: Elasticsearch expands ${ZONE} from the pod's environment
@@ -53,8 +52,8 @@ export function elasticsearchObject(record: RequestRecord, p: EsParams): Manifes
                 {
                   name: 'elasticsearch',
                   resources: {
-                    requests: { cpu: p.cpu, memory: p.memory },
-                    limits: { cpu: p.cpu, memory: p.memory },
+                    requests: { cpu: p.cpu.text, memory: p.memory.text },
+                    limits: { cpu: p.cpu.text, memory: p.memory.text },
                   },
                   env: [
                     {
@@ -86,7 +85,7 @@ export function elasticsearchObject(record: RequestRecord, p: EsParams): Manifes
               spec: {
                 accessModes: ['ReadWriteOnce'],
                 storageClassName: storageClassOf(p),
-                resources: { requests: { storage: p.storage } },
+                resources: { requests: { storage: p.storage.text } },
               },
             },
           ],
@@ -98,13 +97,13 @@ export function elasticsearchObject(record: RequestRecord, p: EsParams): Manifes
 
 type Elasticsearch = Manifest & { status?: { health?: string; phase?: string } };
 
-export function elasticsearchProvisionExecutor(deps: ExecutorDeps): Executor<'elasticsearch.provision'> {
+export function elasticsearchProvisionExecutor(deps: ExecutorDeps): KindExecutor<EsParams> {
   return async ({ record, params, dryRun, log }) => {
     const api = deps.kube.for(record.cluster.name);
     const object = elasticsearchObject(record, params);
     const applied = await applyAll(api, [object], { dryRun, log });
     const where = `${params.namespace} on ${record.cluster.name}`;
-    const shape = `${params.nodes} ${params.tier} nodes of cpu ${params.cpu}, memory ${params.memory} and ${params.storage} of ${storageClassOf(params)} each, spread over zones`;
+    const shape = `${params.nodes} ${params.tier} nodes of cpu ${params.cpu.text}, memory ${params.memory.text} and ${params.storage.text} of ${storageClassOf(params)} each, spread over zones`;
     if (dryRun) {
       return {
         summary: `Elasticsearch ${params.version} '${params.name}' would be provisioned in ${where}`,

@@ -1,16 +1,16 @@
-import type { Executor } from '../core/ports.js';
-import type { ResultOutput } from '../core/request.js';
-import { timeRange } from '../requests/logs-query.js';
-import { clusterOf, type ExecutorDeps, executorOptions } from './executor-deps.js';
-import { formatLines } from './logs/log-output.js';
-import type { LogResult } from './logs/log-store.js';
-import { defaultLogStoreOptions, logStoreFor } from './logs/log-stores.js';
+import type { KindExecutor } from '../../core/ports.js';
+import type { ResultOutput } from '../../core/request.js';
+import { clusterOf, type ExecutorDeps, executorOptions } from '../../executors/executor-deps.js';
+import { formatLines } from '../../executors/logs/log-output.js';
+import type { LogResult } from '../../executors/logs/log-store.js';
+import { defaultLogStoreOptions, logStoreFor } from '../../executors/logs/log-stores.js';
+import { type LogsQueryParams, timeRange } from './params.js';
 
 /**
  * Runs a log query against the store the registry names for the cluster and source, and hands the lines
  * back as the result's output, every line masked for secrets. Reads only: a dry run says what it would ask.
  */
-export function logsQueryExecutor(deps: ExecutorDeps): Executor<'logs.query'> {
+export function logsQueryExecutor(deps: ExecutorDeps): KindExecutor<LogsQueryParams> {
   const storeOptions = { ...defaultLogStoreOptions, ...deps.logStores };
   return async ({ params, record, dryRun, log, signal }) => {
     const cluster = clusterOf(deps, params.cluster);
@@ -29,7 +29,7 @@ export function logsQueryExecutor(deps: ExecutorDeps): Executor<'logs.query'> {
         raw: params.query,
         start,
         end,
-        limit: Number(params.limit),
+        limit: params.limit,
       },
       signal,
     );
@@ -39,7 +39,7 @@ export function logsQueryExecutor(deps: ExecutorDeps): Executor<'logs.query'> {
       result,
       `${params.source} logs of ${params.namespace}`,
       window,
-      Number(params.limit),
+      params.limit,
     );
     return {
       summary: output.cut

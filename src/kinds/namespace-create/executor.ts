@@ -1,13 +1,19 @@
-import type { Executor } from '../core/ports.js';
-import type { RequestRecord } from '../core/request.js';
-import { AppError } from '../errors.js';
-import { EgressIpAllocator } from '../store/egress-ip-allocator.js';
-import { clusterOf, type ExecutorDeps, type ExecutorOptions, executorOptions } from './executor-deps.js';
-import { applyAll, type Manifest, objectName } from './kube-apply.js';
-import { KubeFactsProvider } from './kube-facts-provider.js';
-import { managedMetadata } from './managed-metadata.js';
+import type { KindExecutor } from '../../core/ports.js';
+import type { RequestRecord } from '../../core/request.js';
+import { AppError } from '../../errors.js';
+import {
+  clusterOf,
+  type ExecutorDeps,
+  type ExecutorOptions,
+  executorOptions,
+} from '../../executors/executor-deps.js';
+import { applyAll, type Manifest, objectName } from '../../executors/kube-apply.js';
+import { KubeFactsProvider } from '../../executors/kube-facts-provider.js';
+import { managedMetadata } from '../../executors/managed-metadata.js';
+import { EgressIpAllocator } from '../../store/egress-ip-allocator.js';
+import type { NamespaceCreateParams } from './params.js';
 
-export type { Manifest } from './kube-apply.js';
+export type { Manifest } from '../../executors/kube-apply.js';
 
 /** Annotation on a namespace naming its fixed NAT egress IP. */
 export const egressIpAnnotation = 'n3r.io/egress-ip';
@@ -42,7 +48,7 @@ export function egressGatewayPolicy(
  */
 export function namespaceObjects(
   record: RequestRecord,
-  params: { name: string; team: string; cpu: string; memory: string },
+  params: Pick<NamespaceCreateParams, 'name' | 'team' | 'cpu' | 'memory'>,
   egress?: { ip: string; options: Pick<ExecutorOptions, 'egressGatewayNodeLabels' | 'clusterInternalCidrs'> },
 ): Manifest[] {
   const meta = managedMetadata(record, { 'n3r.io/team': params.team });
@@ -64,10 +70,10 @@ export function namespaceObjects(
       metadata: inNamespace('n3r-quota'),
       spec: {
         hard: {
-          'requests.cpu': params.cpu,
-          'limits.cpu': params.cpu,
-          'requests.memory': params.memory,
-          'limits.memory': params.memory,
+          'requests.cpu': params.cpu.text,
+          'limits.cpu': params.cpu.text,
+          'requests.memory': params.memory.text,
+          'limits.memory': params.memory.text,
         },
       },
     },
@@ -120,7 +126,7 @@ export function namespaceObjects(
   ];
 }
 
-export function namespaceCreateExecutor(deps: ExecutorDeps): Executor<'namespace.create'> {
+export function namespaceCreateExecutor(deps: ExecutorDeps): KindExecutor<NamespaceCreateParams> {
   const allocator = new EgressIpAllocator(deps.redis, deps.prefix);
   const options = executorOptions(deps);
   const namespaceFacts = new KubeFactsProvider(deps.kube);
@@ -170,7 +176,7 @@ export function namespaceCreateExecutor(deps: ExecutorDeps): Executor<'namespace
     return {
       summary: `namespace ${params.name} ${dryRun ? 'would be created' : 'created'} on ${record.cluster.name} for ${params.team}, egress IP ${egressIp}`,
       details: [
-        `quota: cpu ${params.cpu}, memory ${params.memory}; default-deny network policy (DNS allowed); group ${params.team} can edit`,
+        `quota: cpu ${params.cpu.text}, memory ${params.memory.text}; default-deny network policy (DNS allowed); group ${params.team} can edit`,
         `egress IP ${egressIp}${dryRun ? ' (the next free one; allocated when it runs)' : ''}: traffic from ${params.name} leaves the cluster from this fixed address through the NAT gateway, so legacy servers can whitelist it`,
         ...applied.map((name) => `• ${name}`),
       ],

@@ -1,3 +1,5 @@
+import { parsedText, quoted } from './text.js';
+
 /** Container image references as people type them, split the way registries and the policy see them. */
 
 export interface ImageRef {
@@ -53,3 +55,25 @@ export function parseImageRef(text: string): ImageRef | undefined {
   const ref = `${registry}/${repository}${tag === null ? '' : `:${tag}`}${digest === null ? '' : `@${digest}`}`;
   return { ref, registry, repository, tag, digest };
 }
+
+/** An image flag: the reference as the registry and the policy see it, and the text as given. */
+export interface Image extends ImageRef {
+  text: string;
+}
+
+/** The parts of an image the policy sees (`input.request.params.image`). */
+export const imageForPolicy = ({ ref, registry, repository, tag, digest }: ImageRef): ImageRef => ({
+  ref,
+  registry,
+  repository,
+  tag,
+  digest,
+});
+
+export const image = parsedText<Image>(
+  (text) => {
+    const ref = parseImageRef(text);
+    return ref === undefined ? undefined : { ...ref, text };
+  },
+  (text) => `${quoted(text)} is not a container image (e.g. ghcr.io/team-a/web:1.4.2 or nginx@sha256:…)`,
+);

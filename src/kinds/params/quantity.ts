@@ -1,4 +1,17 @@
-/** Kubernetes resource quantities as people type them, turned into numbers the policy can compare. */
+/** Kubernetes resource quantities as people type them, parsed once into numbers the policy can compare. */
+import { parsedText, quoted } from './text.js';
+
+/** A CPU quantity: the text as given (a valid Kubernetes quantity) and its millicores. */
+export interface CpuQuantity {
+  text: string;
+  millicores: number;
+}
+
+/** A memory (or storage) quantity: the text as given and its bytes. */
+export interface MemoryQuantity {
+  text: string;
+  bytes: number;
+}
 
 const cpuPattern = /^(\d+)(m?)$|^(\d+\.\d{1,3})$/;
 const memoryUnits: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
@@ -20,3 +33,19 @@ export function memoryBytes(text: string): number | undefined {
   const unit = memoryUnits[match[2]];
   return unit === undefined ? undefined : Number(match[1]) * unit;
 }
+
+export const cpuQuantity = parsedText<CpuQuantity>(
+  (text) => {
+    const millicores = cpuMillicores(text);
+    return millicores !== undefined && millicores > 0 ? { text, millicores } : undefined;
+  },
+  (text) => `${quoted(text)} is not a CPU quantity (e.g. 500m, 2, 4.5)`,
+);
+
+export const memoryQuantity = parsedText<MemoryQuantity>(
+  (text) => {
+    const bytes = memoryBytes(text);
+    return bytes !== undefined && bytes > 0 ? { text, bytes } : undefined;
+  },
+  (text) => `${quoted(text)} is not a memory quantity (e.g. 512Mi, 16Gi)`,
+);
