@@ -147,7 +147,8 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
   const record: RequestRecord = {
     id,
     kind: ask.kind.id,
-    params,
+    // As given: the typed values are not JSON; the worker parses these again with the kind's schema.
+    params: ask.rawParams,
     description,
     requester,
     cluster: clusterRef,
@@ -158,7 +159,7 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
     prompt: null,
     requestHash: requestHash({
       kind: ask.kind.id,
-      params,
+      params: ask.rawParams,
       cluster: cluster.name,
       requester: requester.slackId,
     }),

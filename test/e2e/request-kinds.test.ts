@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix } from '../../src/jobs/queue-names.js';
-import { allKinds } from '../../src/requests/registry.js';
+import { allKinds } from '../../src/kinds/index.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 import { channels, people } from '../support/local-workspace.js';
 

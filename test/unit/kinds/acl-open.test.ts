@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { aclOpen } from '../../../src/requests/acl-open.js';
+import { aclOpen } from '../../../src/kinds/acl-open/index.js';
 import { docExamples, parseAsked, policyCaseParams } from './doc-examples.js';
 
 const base = { cluster: 'pub-kr1-a', namespace: 'team-a-web', ports: 'tcp/443' };
 
 describe('acl.open', () => {
   it('accepts the examples of its documentation, and its usage line names its command', () => {
-    const examples = docExamples('acl-open.ts');
+    const examples = docExamples('acl-open/intake.ts');
     expect(examples).toHaveLength(2);
     for (const text of examples) expect(parseAsked(aclOpen, text).success, text).toBe(true);
     expect(aclOpen.usage.startsWith('/n3r acl open ')).toBe(true);
@@ -97,8 +97,37 @@ describe('acl.open', () => {
     }
   });
 
-  it('reads its own output again unchanged, as the worker does with a stored request', () => {
-    const once = aclOpen.params.parse({ ...base, from: '198.18.0.0/24' });
-    expect(aclOpen.params.parse(once)).toEqual(once);
+  it('parses CIDRs, ports and the TTL once into typed values, the same each time', () => {
+    const given = { ...base, from: '198.18.0.0/24,198.18.1.1', ports: 'tcp/443,udp/53', ttl: '2h' };
+    const once = aclOpen.params.parse(given);
+    expect(once).toMatchObject({
+      from: [
+        { text: '198.18.0.0/24', address: '198.18.0.0', prefix: 24, version: 4 },
+        { text: '198.18.1.1/32', address: '198.18.1.1', prefix: 32, version: 4 },
+      ],
+      ports: [
+        { protocol: 'TCP', port: 443 },
+        { protocol: 'UDP', port: 53 },
+      ],
+      ttl: { text: '2h', seconds: 7200 },
+    });
+    expect(aclOpen.params.parse(JSON.parse(JSON.stringify(given)))).toEqual(once);
+  });
+
+  it('reads port ranges and icmp but does not open them yet, saying so and naming the flag', () => {
+    for (const ports of ['tcp/8000-8100', 'icmp', 'tcp/443,udp/53-54']) {
+      const issues = aclOpen.params.safeParse({ ...base, to: '10.0.0.0/8', ports }).error?.issues ?? [];
+      expect(issues.map((i) => `${String(i.path[0])}: ${i.message}`)).toEqual([
+        'ports: port ranges and icmp are not opened by ACLs yet: list single ports such as tcp/443,udp/53',
+      ]);
+    }
+  });
+
+  it('names the flag and the value it could not read', () => {
+    const issues = aclOpen.params.safeParse({ ...base, to: '10.0.0.0/33', ttl: 'forever' }).error?.issues ?? [];
+    expect(issues.map((i) => `${String(i.path[0])}: ${i.message}`)).toEqual([
+      'to: "10.0.0.0/33" is not a list of IPv4 CIDRs or addresses (e.g. 10.1.0.0/16,10.2.3.4)',
+      'ttl: "forever" is not a duration (e.g. 90m, 24h or 7d)',
+    ]);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { alertSilence } from '../../../src/requests/alert-silence.js';
+import { alertSilence } from '../../../src/kinds/alert-silence/index.js';
 import { docExamples, parseAsked, policyCaseParams } from './doc-examples.js';
 
 describe('alert.silence', () => {
   it('parses the example of its doc comment, matchers given as label=value pairs', () => {
-    const [example] = docExamples('alert-silence.ts');
+    const [example] = docExamples('alert-silence/intake.ts');
     const parsed = parseAsked(alertSilence, example ?? '');
     expect(parsed.success).toBe(true);
     expect(parsed.data?.matchers).toEqual([
@@ -29,8 +29,8 @@ describe('alert.silence', () => {
   });
 
   it.each([
-    [{ duration: 'forever' }, 'duration: must be a duration such as 30m, 2h or 1d'],
-    [{ duration: '0h' }, 'duration: must be a duration'],
+    [{ duration: 'forever' }, 'duration: "forever" is not a duration (e.g. 30m, 2h or 1d)'],
+    [{ duration: '0h' }, 'duration: "0h" is not a duration'],
     [{ comment: ' x ' }, 'comment: say why, in a few words'],
     [{ matchers: [] }, 'matchers: needs at least one matcher'],
     [{ matchers: 'alertname' }, 'matchers[0].value: must not be empty'],

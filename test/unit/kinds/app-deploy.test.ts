@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { appDeploy } from '../../../src/requests/app-deploy.js';
+import { appDeploy } from '../../../src/kinds/app-deploy/index.js';
 import { docExamples, parseAsked, policyCaseParams } from './doc-examples.js';
 
 const base = { app: 'web', cluster: 'pub-kr1-a', namespace: 'team-a-web', image: 'ghcr.io/team-a/web:1.4.2' };
 
 describe('app.deploy', () => {
   it('accepts the examples of its documentation, and its usage line names its one-word command', () => {
-    const examples = docExamples('app-deploy.ts');
+    const examples = docExamples('app-deploy/intake.ts');
     expect(examples).toHaveLength(3);
     for (const text of examples) expect(parseAsked(appDeploy, text).success, text).toBe(true);
     expect(appDeploy.command).toEqual(['deploy']);
@@ -35,7 +35,7 @@ describe('app.deploy', () => {
     expect(Object.keys(policy).sort()).toEqual(
       Object.keys(policyCaseParams('app_deploy.json', 'app_deploy')).sort(),
     );
-    expect(params).toMatchObject({ port: '8080', public: 'no' });
+    expect(params).toMatchObject({ port: 8080, replicas: 2, public: 'no', cpu: { text: '500m', millicores: 500 } });
   });
 
   it('takes --ha as a switch: the whole region pair, told to the policy and in the description', () => {
@@ -44,7 +44,7 @@ describe('app.deploy', () => {
       'deploy web --cluster pub-kr1-a --ha --namespace team-a-web --image nginx:1.27',
     );
     expect(asked.success).toBe(true);
-    const params = appDeploy.params.parse(asked.data);
+    const params = appDeploy.params.parse({ ...base, image: 'nginx:1.27', ha: 'yes' });
     expect(params.ha).toBe('yes');
     expect(appDeploy.spansRegionPair?.(params)).toBe(true);
     expect(appDeploy.toPolicyParams(params)).toMatchObject({ ha: true });
@@ -103,12 +103,25 @@ describe('app.deploy', () => {
     expect(problems({ host: 'web.n3r.io', 'rate-limit': '100/d' })).toHaveLength(1);
     expect(problems({ host: 'Web.n3r.io' })).toHaveLength(1);
     expect(problems({ port: '0' })).toEqual(['port: must be a whole number from 1 to 65535']);
-    expect(problems({ timeout: '1h' })).toEqual(['timeout: must be a duration up to 30m, such as 90s or 5m']);
+    expect(problems({ timeout: '1h' })).toEqual(['timeout: "1h" is longer than the 30m allowed']);
+    expect(problems({ timeout: 'soon' })).toEqual(['timeout: "soon" is not a duration (e.g. 90s or 5m)']);
+    expect(problems({ cpu: 'lots' })).toEqual(['cpu: "lots" is not a CPU quantity (e.g. 500m, 2, 4.5)']);
+    expect(problems({ image: 'Web:1' })).toEqual([
+      'image: "Web:1" is not a container image (e.g. ghcr.io/team-a/web:1.4.2 or nginx@sha256:…)',
+    ]);
     expect(problems({ replicas: '0' })).toHaveLength(1);
   });
 
-  it('reads its own output again unchanged, as the worker does with a stored request', () => {
-    const once = appDeploy.params.parse({ ...base, host: 'web.team-a.apps.n3r.io', 'rate-limit': '10/s' });
-    expect(appDeploy.params.parse(once)).toEqual(once);
+  it('parses the params as given into typed values, the same each time (the worker parses the stored ones again)', () => {
+    const given = { ...base, host: 'web.team-a.apps.n3r.io', 'rate-limit': '10/s', timeout: '90s', memory: '1Gi' };
+    const once = appDeploy.params.parse(given);
+    expect(once).toMatchObject({
+      image: { text: 'ghcr.io/team-a/web:1.4.2', registry: 'ghcr.io', repository: 'team-a/web', tag: '1.4.2' },
+      'rate-limit': { text: '10/s', requests: 10, unit: 'Second' },
+      timeout: { text: '90s', seconds: 90 },
+      memory: { text: '1Gi', bytes: 2 ** 30 },
+      port: 8080,
+    });
+    expect(appDeploy.params.parse(JSON.parse(JSON.stringify(given)))).toEqual(once);
   });
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseCommand } from '../../../src/bot/parse-command.js';
-import type { AnyRequestKind } from '../../../src/requests/registry.js';
+import type { AnyRequestKind } from '../../../src/kinds/index.js';
 
 /** The `/n3r …` examples of a request kind's doc comment, read from its source file. */
 export function docExamples(file: string): string[] {
-  const source = readFileSync(new URL(`../../../src/requests/${file}`, import.meta.url), 'utf8');
+  const source = readFileSync(new URL(`../../../src/kinds/${file}`, import.meta.url), 'utf8');
   return [...source.matchAll(/`\/n3r ([^`]+)`/g)].map((m) => m[1] as string);
 }
 

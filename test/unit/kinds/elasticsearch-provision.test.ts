@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { elasticsearchProvision } from '../../../src/requests/elasticsearch-provision.js';
+import { elasticsearchProvision } from '../../../src/kinds/elasticsearch-provision/index.js';
 import { docExamples, parseAsked, policyCaseParams } from './doc-examples.js';
 
 const base = { name: 'search', cluster: 'sta-kr1-a', namespace: 'team-data-search', version: '8.15.3' };
 
 describe('elasticsearch.provision', () => {
   it('accepts the examples of its documentation, and its usage line names its command', () => {
-    const examples = docExamples('elasticsearch-provision.ts');
+    const examples = docExamples('elasticsearch-provision/intake.ts');
     expect(examples).toHaveLength(2);
     for (const text of examples) expect(parseAsked(elasticsearchProvision, text).success, text).toBe(true);
     expect(elasticsearchProvision.usage.startsWith('/n3r es create <name> ')).toBe(true);

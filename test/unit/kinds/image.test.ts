@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseImageRef } from '../../../src/requests/image-ref.js';
+import { parseImageRef } from '../../../src/kinds/params/image.js';
 
 describe('image references', () => {
   it('splits them the way registries and the policy see them', () => {

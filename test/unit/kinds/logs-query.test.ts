@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/bot/parse-command.js';
-import { logsQuery, timeRange, windowSeconds } from '../../../src/requests/logs-query.js';
+import { logsQuery } from '../../../src/kinds/logs-query/index.js';
+import { timeRange, windowSeconds } from '../../../src/kinds/logs-query/params.js';
 import { docExamples, parseAsked, policyCaseParams } from './doc-examples.js';
 
 const problemsOf = (raw: Record<string, string>): string[] => {
@@ -11,7 +12,7 @@ const problemsOf = (raw: Record<string, string>): string[] => {
 
 describe('logs.query', () => {
   it('accepts the examples of its documentation, and its usage line names its command', () => {
-    const examples = docExamples('logs-query.ts');
+    const examples = docExamples('logs-query/intake.ts');
     expect(examples).toHaveLength(2);
     for (const text of examples) expect(parseAsked(logsQuery, text).success, text).toBe(true);
     expect(logsQuery.usage.startsWith('/n3r logs <namespace> ')).toBe(true);
@@ -91,9 +92,9 @@ describe('logs.query', () => {
       'to: must be later than --from',
     );
     expect(problemsOf({ from: 'yesterday', to: '2026-11-30T09:00:00Z' })[0]).toMatch(
-      /^from: must be an ISO 8601 time/,
+      /^from: "yesterday" is not an ISO 8601 time/,
     );
-    expect(problemsOf({ since: 'an hour' })[0]).toMatch(/^since: must be a duration/);
+    expect(problemsOf({ since: 'an hour' })[0]).toMatch(/^since: "an hour" is not a duration/);
     expect(problemsOf({ limit: '-5' })[0]).toMatch(/^limit: must be a whole number/);
     expect(problemsOf({ limit: '1e3' })[0]).toMatch(/^limit: must be a whole number/);
     expect(problemsOf({ source: 'secrets' })).toEqual(["source: must be 'access' or 'audit'"]);

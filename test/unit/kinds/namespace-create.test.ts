@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/bot/parse-command.js';
-import { namespaceCreate } from '../../../src/requests/namespace-create.js';
+import { namespaceCreate } from '../../../src/kinds/namespace-create/index.js';
 
 describe('namespace.create', () => {
   it('accepts the examples of its documentation and its usage line', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuMillicores, memoryBytes } from '../../../src/requests/quantities.js';
+import { cpuMillicores, memoryBytes } from '../../../src/kinds/params/quantity.js';
 
 describe('quantities', () => {
   it.each([
