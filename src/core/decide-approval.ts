@@ -1,5 +1,5 @@
-import type { Logger } from '../logger.js';
 import { requestKinds } from '../kinds/index.js';
+import type { Logger } from '../logger.js';
 import { currentApprovals } from './approvals.js';
 import { noLongerAllowed } from './decision.js';
 import { evaluate } from './policy-input.js';

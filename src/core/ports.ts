@@ -1,5 +1,5 @@
-import type { Logger } from '../logger.js';
 import type { KindId, ParamsOf } from '../kinds/index.js';
+import type { Logger } from '../logger.js';
 import type { Decision, PolicyInput } from './decision.js';
 import type {
   AuditEntry,

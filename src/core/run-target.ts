@@ -1,6 +1,6 @@
 import { AppError, toAppError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import { requestKinds } from '../kinds/index.js';
+import type { Logger } from '../logger.js';
 import { currentApprovals } from './approvals.js';
 import { tell } from './decide-approval.js';
 import { noLongerAllowed } from './decision.js';

@@ -5,9 +5,9 @@ import {
   regionPairOf,
 } from '../config/cluster-registry.js';
 import { listIssues } from '../config/schema-errors.js';
-import type { Logger } from '../logger.js';
-import { durationSeconds } from '../kinds/params/duration.js';
 import type { AnyRequestKind } from '../kinds/index.js';
+import { durationSeconds } from '../kinds/params/duration.js';
+import type { Logger } from '../logger.js';
 import type { Decision } from './decision.js';
 import { evaluate } from './policy-input.js';
 import type {

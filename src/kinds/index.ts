@@ -12,7 +12,14 @@ import { namespaceCreate } from './namespace-create/index.js';
  * kind"), its entry here, and its Rego package; the compiler and test/unit/kinds/kinds.test.ts name what is
  * missing.
  */
-export const kinds = [namespaceCreate, aclOpen, appDeploy, elasticsearchProvision, alertSilence, logsQuery] as const;
+export const kinds = [
+  namespaceCreate,
+  aclOpen,
+  appDeploy,
+  elasticsearchProvision,
+  alertSilence,
+  logsQuery,
+] as const;
 
 export type AnyKindOf = (typeof kinds)[number];
 export type KindId = AnyKindOf['id'];

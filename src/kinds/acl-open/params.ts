@@ -51,7 +51,8 @@ export const aclOpenParams = z
       ctx.addIssue({
         code: 'custom',
         path: ['to'],
-        message: 'say where to: --to <cidrs> or --to-cluster/--to-namespace for egress, --from <cidrs> for ingress',
+        message:
+          'say where to: --to <cidrs> or --to-cluster/--to-namespace for egress, --from <cidrs> for ingress',
       });
     }
     if ((p['to-cluster'] === undefined) !== (p['to-namespace'] === undefined)) {

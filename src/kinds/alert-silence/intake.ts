@@ -10,7 +10,7 @@ export const alertSilenceIntake = {
   command: ['alert', 'silence'],
   positional: [],
   usage:
-    '/n3r alert silence --cluster <cluster> --team <team> --matchers <label=value,…> --duration <2h> --comment <why>',
+    '/n3r alert silence --cluster <cluster> --team <team> --matchers <label=value,…> --duration <2h> --comment <why> [--group <alert-group-id>]',
   summary:
     "silence a team's alerts in Alertmanager for a while (or use the Silence button on an alert thread)",
   describe: (p) =>

@@ -1,10 +1,16 @@
 import type { KindRule } from '../define.js';
 
 const workload = 'the workload, removed again when a first deploy never becomes available';
-const route = 'the route on the shared Gateway, its certificate and rate limit; removed when no longer asked for';
+const route =
+  'the route on the shared Gateway, its certificate and rate limit; removed when no longer asked for';
 
 export const appDeployRules: readonly KindRule[] = [
-  { apiGroup: 'apps', resources: ['deployments'], verbs: ['get', 'create', 'patch', 'delete'], why: workload },
+  {
+    apiGroup: 'apps',
+    resources: ['deployments'],
+    verbs: ['get', 'create', 'patch', 'delete'],
+    why: workload,
+  },
   { apiGroup: '', resources: ['services'], verbs: ['get', 'create', 'patch', 'delete'], why: workload },
   {
     apiGroup: 'autoscaling',
@@ -36,7 +42,12 @@ export const appDeployRules: readonly KindRule[] = [
     verbs: ['get', 'create', 'patch', 'delete'],
     why: route,
   },
-  { apiGroup: 'cert-manager.io', resources: ['certificates'], verbs: ['get', 'create', 'patch', 'delete'], why: route },
+  {
+    apiGroup: 'cert-manager.io',
+    resources: ['certificates'],
+    verbs: ['get', 'create', 'patch', 'delete'],
+    why: route,
+  },
   {
     apiGroup: 'gateway.envoyproxy.io',
     resources: ['backendtrafficpolicies'],

@@ -35,12 +35,7 @@ export function logsQueryExecutor(deps: ExecutorDeps): KindExecutor<LogsQueryPar
     );
     log.info({ store: store.name, lines: result.lines.length, truncated: result.truncated }, 'logs read');
     const output = formatLines(result.lines);
-    const summary = summaryOf(
-      result,
-      `${params.source} logs of ${params.namespace}`,
-      window,
-      params.limit,
-    );
+    const summary = summaryOf(result, `${params.source} logs of ${params.namespace}`, window, params.limit);
     return {
       summary: output.cut
         ? `${summary}; only the first ${output.lines.length} fit in what one answer carries`

@@ -23,7 +23,8 @@ export interface Instant {
 
 const isoInstant = parsedText<Instant>(
   (value) => {
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+      return undefined;
     const ms = Date.parse(value);
     return Number.isNaN(ms) ? undefined : { text: value, ms };
   },
@@ -80,6 +81,7 @@ export function windowSeconds(p: WindowParams): number {
 
 /** The time range of a query: absolute as asked, or the `--since` window ending now. */
 export function timeRange(p: WindowParams, now: Date): { start: Date; end: Date } {
-  if (p.from !== undefined && p.to !== undefined) return { start: new Date(p.from.ms), end: new Date(p.to.ms) };
+  if (p.from !== undefined && p.to !== undefined)
+    return { start: new Date(p.from.ms), end: new Date(p.to.ms) };
   return { start: new Date(now.getTime() - windowSeconds(p) * 1000), end: now };
 }

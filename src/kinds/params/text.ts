@@ -45,11 +45,18 @@ export const hostname = text().refine(
 );
 
 /** A whole number within bounds, typed as text the way flags arrive. */
-export const wholeNumber = (min: number, max: number, problem = `must be a whole number from ${min} to ${max}`) =>
-  parsedText((value) => {
-    if (!/^\d{1,9}$/.test(value)) return undefined;
-    const n = Number(value);
-    return n >= min && n <= max ? n : undefined;
-  }, () => problem);
+export const wholeNumber = (
+  min: number,
+  max: number,
+  problem = `must be a whole number from ${min} to ${max}`,
+) =>
+  parsedText(
+    (value) => {
+      if (!/^\d{1,9}$/.test(value)) return undefined;
+      const n = Number(value);
+      return n >= min && n <= max ? n : undefined;
+    },
+    () => problem,
+  );
 
 export const yesNo = z.enum(['yes', 'no'], { error: "must be 'yes' or 'no'" });

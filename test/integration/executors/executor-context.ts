@@ -8,9 +8,9 @@ import type { ExecutorDeps, ExecutorOptions } from '../../../src/executors/execu
 import type { ObjectRef } from '../../../src/executors/kube-apply.js';
 import { KubeClients } from '../../../src/executors/kube-clients.js';
 import { RawObjectApi } from '../../../src/executors/kube-object-api.js';
-import { createLogger } from '../../../src/logger.js';
 import type { KindId, ParamsOf } from '../../../src/kinds/index.js';
 import { requestKinds } from '../../../src/kinds/index.js';
+import { createLogger } from '../../../src/logger.js';
 import { requestRecord } from '../../support/builders.js';
 import { uniqueSuffix } from '../../support/harness.js';
 import { localRegistryPath } from '../../support/local-paths.js';

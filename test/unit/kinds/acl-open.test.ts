@@ -124,7 +124,8 @@ describe('acl.open', () => {
   });
 
   it('names the flag and the value it could not read', () => {
-    const issues = aclOpen.params.safeParse({ ...base, to: '10.0.0.0/33', ttl: 'forever' }).error?.issues ?? [];
+    const issues =
+      aclOpen.params.safeParse({ ...base, to: '10.0.0.0/33', ttl: 'forever' }).error?.issues ?? [];
     expect(issues.map((i) => `${String(i.path[0])}: ${i.message}`)).toEqual([
       'to: "10.0.0.0/33" is not a list of IPv4 CIDRs or addresses (e.g. 10.1.0.0/16,10.2.3.4)',
       'ttl: "forever" is not a duration (e.g. 90m, 24h or 7d)',

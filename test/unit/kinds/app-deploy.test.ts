@@ -35,7 +35,12 @@ describe('app.deploy', () => {
     expect(Object.keys(policy).sort()).toEqual(
       Object.keys(policyCaseParams('app_deploy.json', 'app_deploy')).sort(),
     );
-    expect(params).toMatchObject({ port: 8080, replicas: 2, public: 'no', cpu: { text: '500m', millicores: 500 } });
+    expect(params).toMatchObject({
+      port: 8080,
+      replicas: 2,
+      public: 'no',
+      cpu: { text: '500m', millicores: 500 },
+    });
   });
 
   it('takes --ha as a switch: the whole region pair, told to the policy and in the description', () => {
@@ -113,10 +118,21 @@ describe('app.deploy', () => {
   });
 
   it('parses the params as given into typed values, the same each time (the worker parses the stored ones again)', () => {
-    const given = { ...base, host: 'web.team-a.apps.n3r.io', 'rate-limit': '10/s', timeout: '90s', memory: '1Gi' };
+    const given = {
+      ...base,
+      host: 'web.team-a.apps.n3r.io',
+      'rate-limit': '10/s',
+      timeout: '90s',
+      memory: '1Gi',
+    };
     const once = appDeploy.params.parse(given);
     expect(once).toMatchObject({
-      image: { text: 'ghcr.io/team-a/web:1.4.2', registry: 'ghcr.io', repository: 'team-a/web', tag: '1.4.2' },
+      image: {
+        text: 'ghcr.io/team-a/web:1.4.2',
+        registry: 'ghcr.io',
+        repository: 'team-a/web',
+        tag: '1.4.2',
+      },
       'rate-limit': { text: '10/s', requests: 10, unit: 'Second' },
       timeout: { text: '90s', seconds: 90 },
       memory: { text: '1Gi', bytes: 2 ** 30 },

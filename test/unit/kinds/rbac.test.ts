@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import {
   type GrantedRule,
   generatedRbacFiles,
@@ -17,7 +17,8 @@ function committedRules(): GrantedRule[] {
   const [role] = parseAllDocuments(committed('deploy/rbac/n3r-executor.yaml')).map(
     (d) => d.toJS() as { kind: string; rules: GrantedRule[] },
   );
-  if (role?.kind !== 'ClusterRole') throw new Error('deploy/rbac/n3r-executor.yaml starts with its ClusterRole');
+  if (role?.kind !== 'ClusterRole')
+    throw new Error('deploy/rbac/n3r-executor.yaml starts with its ClusterRole');
   return role.rules;
 }
 
@@ -64,6 +65,8 @@ describe('the executor RBAC generated from the kinds', () => {
     };
     const files = generatedRbacFiles([more, ...rest]);
     expect(files['deploy/rbac/n3r-executor.yaml']).not.toBe(committed('deploy/rbac/n3r-executor.yaml'));
-    expect(files['deploy/rbac/n3r-executor.yaml']).toContain(`# ${first.id}: x\n  - apiGroups: [apps]\n    resources: [statefulsets]`);
+    expect(files['deploy/rbac/n3r-executor.yaml']).toContain(
+      `# ${first.id}: x\n  - apiGroups: [apps]\n    resources: [statefulsets]`,
+    );
   });
 });
