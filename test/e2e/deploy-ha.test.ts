@@ -271,14 +271,15 @@ describe('deploy --ha across the clusters of a region pair', () => {
     it('shows approvers a dry run on every cluster of the pair, and creates nothing', async () => {
       // The local pair is public, where deploys need no approval; the record is stored as one that waits.
       const ns = await namespaceEverywhere(['pub-local2-b']);
-      const params = appDeploy.params.parse({
+      const given = {
         app: 'web',
         cluster: 'pub-local-a',
         namespace: ns,
         image: 'ghcr.io/team-a/web:1.4.2',
         host: `web-${ns}.apps.n3r.example`,
         ha: 'yes',
-      });
+      };
+      const params = appDeploy.params.parse(given);
       const targets = pair.map((name) => ({
         cluster: {
           name,
@@ -292,7 +293,8 @@ describe('deploy --ha across the clusters of a region pair', () => {
       const record = requestRecord({
         id: newRequestId(),
         kind: 'app.deploy',
-        params,
+        // Stored as given, as submitRequest stores it; the worker parses it again.
+        params: given,
         description: appDeploy.describe(params),
         state: 'awaiting_approval',
         targets,
