@@ -46,7 +46,7 @@ export async function startN3r(
     );
     const { reloader } = await loadPolicyEngine(settings, log, shared.engine);
     stops.push(() => reloader.stop());
-    if (settings.role !== 'bot') startWorkerRole(settings, registry, shared, log, stops);
+    if (settings.role !== 'bot') await startWorkerRole(settings, registry, shared, log, stops);
     const port = bot ? await bot.start(stops) : null;
     return { port, opsPort: ops.port, stop };
   } catch (error) {

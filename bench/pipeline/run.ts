@@ -19,8 +19,8 @@ import { loadSettings } from '../../src/config/settings.js';
 import { defaultExecutorOptions } from '../../src/executors/executor-deps.js';
 import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { fieldManager } from '../../src/executors/managed-metadata.js';
-import { namespaceObjects } from '../../src/executors/namespace-create.js';
 import { PooledKubeConfig } from '../../src/executors/pooled-kube-config.js';
+import { namespaceObjects } from '../../src/kinds/namespace-create/executor.js';
 import { createLogger } from '../../src/logger.js';
 import { startN3r } from '../../src/start-n3r.js';
 import { directRecord } from './direct-record.js';
@@ -118,7 +118,12 @@ async function main(): Promise<void> {
         const record = directRecord(`r-bd${run}${String(i).padStart(5, '0')}`.slice(0, 12), name);
         const objects = namespaceObjects(
           record,
-          { name, team: 'team-a', cpu: '1', memory: '1Gi' },
+          {
+            name,
+            team: 'team-a',
+            cpu: { text: '1', millicores: 1000 },
+            memory: { text: '1Gi', bytes: 2 ** 30 },
+          },
           { ip: `10.250.${Math.floor(i / 250)}.${(i % 250) + 1}`, options: defaultExecutorOptions },
         );
         const s = performance.now();

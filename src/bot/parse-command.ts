@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AnyRequestKind, allKinds, findKindByCommand } from '../requests/registry.js';
+import { type AnyRequestKind, allKinds, findKindByCommand } from '../kinds/index.js';
 import { builtinUsage } from './views/messages.js';
 
 export type ParsedCommand =

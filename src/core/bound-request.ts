@@ -1,4 +1,4 @@
-import { requestKinds } from '../requests/registry.js';
+import { requestKinds } from '../kinds/index.js';
 import type { RequestRecord } from './request.js';
 import { requestHash } from './request-hash.js';
 

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
+import { requestKinds } from '../kinds/index.js';
 import type { Logger } from '../logger.js';
-import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
 import { type Decision, noLongerAllowed } from './decision.js';
 import { recordDecision } from './decision-audit.js';

@@ -1,4 +1,4 @@
-import type { AnyRequestKind } from '../requests/registry.js';
+import type { AnyRequestKind } from '../kinds/index.js';
 import type { Decision, PolicyInput } from './decision.js';
 import type { FactsProvider, GatheredFacts, NamespaceFacts, PolicyEngine } from './ports.js';
 import type { Approval, ClusterRef, Requester } from './request.js';

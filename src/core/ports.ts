@@ -1,5 +1,5 @@
+import type { KindId, ParamsOf } from '../kinds/index.js';
 import type { Logger } from '../logger.js';
-import type { KindId, ParamsOf } from '../requests/registry.js';
 import type { Decision, PolicyInput } from './decision.js';
 import type {
   AuditEntry,
@@ -99,9 +99,10 @@ export interface IdentityResolver {
   resolve(slackUserId: string): Promise<Requester>;
 }
 
-export interface ExecutorContext<K extends KindId> {
+/** What an executor gets for one run: the request, its typed params, and how to report. */
+export interface KindExecutorContext<P> {
   record: RequestRecord;
-  params: ParamsOf<K>;
+  params: P;
   dryRun: boolean;
   /**
    * What the worker read for the policy right before executing (absent for dry runs): an executor that
@@ -114,6 +115,10 @@ export interface ExecutorContext<K extends KindId> {
   progress: (line: string) => void;
 }
 
-export type Executor<K extends KindId> = (ctx: ExecutorContext<K>) => Promise<ExecutionResult>;
+/** An executor, by the params it takes (how a kind's folder declares it). */
+export type KindExecutor<P> = (ctx: KindExecutorContext<P>) => Promise<ExecutionResult>;
+
+export type ExecutorContext<K extends KindId> = KindExecutorContext<ParamsOf<K>>;
+export type Executor<K extends KindId> = KindExecutor<ParamsOf<K>>;
 /** One executor per request kind: a kind without one does not compile. */
 export type ExecutorMap = { readonly [K in KindId]: Executor<K> };

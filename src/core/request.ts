@@ -1,5 +1,5 @@
 import type { ClusterType } from '../config/cluster-registry.js';
-import type { KindId } from '../requests/registry.js';
+import type { KindId } from '../kinds/index.js';
 import type { Decision } from './decision.js';
 
 export const requestStates = [

@@ -1,6 +1,6 @@
 import { AppError, toAppError } from '../errors.js';
+import { requestKinds } from '../kinds/index.js';
 import type { Logger } from '../logger.js';
-import { requestKinds } from '../requests/registry.js';
 import { currentApprovals } from './approvals.js';
 import { changedSinceApproval } from './bound-request.js';
 import { noLongerAllowed } from './decision.js';

@@ -6,9 +6,9 @@ import {
 } from '../config/cluster-registry.js';
 import { listIssues } from '../config/schema-errors.js';
 import { AppError } from '../errors.js';
+import type { AnyRequestKind } from '../kinds/index.js';
+import { durationSeconds } from '../kinds/params/duration.js';
 import type { Logger } from '../logger.js';
-import { durationSeconds } from '../requests/durations.js';
-import type { AnyRequestKind } from '../requests/registry.js';
 import { currentHashOf } from './bound-request.js';
 import type { Decision } from './decision.js';
 import type { LifecycleEvents } from './lifecycle-events.js';
@@ -149,7 +149,8 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
   const record: RequestRecord = {
     id,
     kind: ask.kind.id,
-    params,
+    // As given: the typed values are not JSON; the worker parses these again with the kind's schema.
+    params: ask.rawParams,
     description,
     requester,
     cluster: clusterRef,

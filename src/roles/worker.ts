@@ -2,12 +2,12 @@ import { SlackIdentityResolver } from '../bot/slack-identity.js';
 import type { ClusterRegistry } from '../config/cluster-registry.js';
 import type { Settings } from '../config/settings.js';
 import { recoverOrphans } from '../core/recover-orphans.js';
-import { aclGrants } from '../executors/acl-grants.js';
-import { createExecutors, createRevokers } from '../executors/index.js';
 import { BullmqJobQueue } from '../jobs/bullmq-job-queue.js';
 import { startTimerWorker } from '../jobs/bullmq-scheduler.js';
 import { GrantSweeper } from '../jobs/grant-sweeper.js';
 import { startWorkers } from '../jobs/start-workers.js';
+import { aclGrants } from '../kinds/acl-open/grants.js';
+import { createExecutors, createRevokers } from '../kinds/runtime.js';
 import type { Logger } from '../logger.js';
 import { connectRedis } from './redis-connection.js';
 import type { SharedAdapters } from './shared-adapters.js';
@@ -17,13 +17,13 @@ import type { StopStack } from './stop-stack.js';
  * The worker role: a BullMQ worker per cluster running requests, the timers worker (expiries,
  * revocations, grant sweeps), and the sweeps scheduled: one now and one a minute (N3R_GRANT_SWEEP_MS).
  */
-export function startWorkerRole(
+export async function startWorkerRole(
   settings: Settings,
   registry: ClusterRegistry,
   shared: SharedAdapters,
   log: Logger,
   stops: StopStack,
-): void {
+): Promise<void> {
   const { kube, redis, store, policy, facts, events, web, scheduler, metrics } = shared;
   const executorDeps = { kube, registry, redis, prefix: settings.prefix };
   const connection = connectRedis(settings, log);
@@ -38,7 +38,7 @@ export function startWorkerRole(
       // The worker re-reads the requester's groups right before running: a short-lived cache of its own.
       identity: new SlackIdentityResolver(web, registry.groups, { ttlMs: settings.runIdentityMaxAgeMs }),
       events,
-      executors: createExecutors(executorDeps),
+      executors: await createExecutors(executorDeps),
       scheduler,
       log,
       metrics,
@@ -53,7 +53,7 @@ export function startWorkerRole(
     store,
     events,
     log,
-    revokers: createRevokers(executorDeps),
+    revokers: await createRevokers(executorDeps),
     sweeper,
     recoverOrphans: () => recoverOrphans({ store, queue, scheduler, log }),
     connection,

@@ -90,7 +90,7 @@ describe('bad input from Slack', () => {
       'unknown option --gpu',
     );
     expect((await ask(`ns create ${name} --cluster pub-local-a --team team-a --cpu lots`)).text).toContain(
-      'cpu: must be a CPU quantity',
+      '--cpu: "lots" is not a CPU quantity (e.g. 500m, 2, 4.5)',
     );
     await expectNothingChanged(name);
   });

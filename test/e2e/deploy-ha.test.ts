@@ -10,12 +10,12 @@ import { freePort, ProcessGroup } from '../../scripts/local-stack/processes.js';
 import { projectRoot } from '../../scripts/local-stack/stack.js';
 import { approvalPrompt } from '../../src/bot/views/approval-prompt.js';
 import { newRequestId } from '../../src/core/request-id.js';
-import { appObjectRefs } from '../../src/executors/app-manifests.js';
 import type { ObjectRef } from '../../src/executors/kube-apply.js';
 import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { BullmqJobQueue } from '../../src/jobs/bullmq-job-queue.js';
 import { bullPrefix, clusterQueueName, targetJobId } from '../../src/jobs/queue-names.js';
-import { appDeploy } from '../../src/requests/app-deploy.js';
+import { appObjectRefs } from '../../src/kinds/app-deploy/app-manifests.js';
+import { appDeploy } from '../../src/kinds/app-deploy/index.js';
 import { RedisRequestStore } from '../../src/store/redis-request-store.js';
 import { requestRecord } from '../support/builders.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
@@ -271,14 +271,15 @@ describe('deploy --ha across the clusters of a region pair', () => {
     it('shows approvers a dry run on every cluster of the pair, and creates nothing', async () => {
       // The local pair is public, where deploys need no approval; the record is stored as one that waits.
       const ns = await namespaceEverywhere(['pub-local2-b']);
-      const params = appDeploy.params.parse({
+      const given = {
         app: 'web',
         cluster: 'pub-local-a',
         namespace: ns,
         image: 'ghcr.io/team-a/web:1.4.2',
         host: `web-${ns}.apps.n3r.example`,
         ha: 'yes',
-      });
+      };
+      const params = appDeploy.params.parse(given);
       const targets = pair.map((name) => ({
         cluster: {
           name,
@@ -292,7 +293,8 @@ describe('deploy --ha across the clusters of a region pair', () => {
       const record = requestRecord({
         id: newRequestId(),
         kind: 'app.deploy',
-        params,
+        // Stored as given, as submitRequest stores it; the worker parses it again.
+        params: given,
         description: appDeploy.describe(params),
         state: 'awaiting_approval',
         targets,

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { bullPrefix } from '../../src/jobs/queue-names.js';
-import { allKinds } from '../../src/requests/registry.js';
+import { allKinds } from '../../src/kinds/index.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 
 /** Every request kind from its Slack command to the cluster, and its typed form. */

@@ -67,10 +67,20 @@ export async function submitAndDescribe(deps: BotDeps, ask: Ask): Promise<SlackM
   deps.metrics?.requestSubmitted(ask.kind.id, submitDecision(outcome));
   if (outcome.outcome === 'invalid') {
     deps.log.info({ slackUserId: ask.slackUserId, problems: outcome.problems }, 'input rejected');
-    return usageMessage(outcome.problems, ask.kind.usage);
+    return usageMessage(namingFlags(outcome.problems, outcome.paths, ask.kind), ask.kind.usage);
   }
   if (outcome.outcome === 'denied') return deniedMessage(outcome.description, outcome.decision);
   return null;
+}
+
+/** `cpu: "lots" is not …` → `--cpu: "lots" is not …`: a problem with a flag names it as it was typed. */
+function namingFlags(problems: string[], paths: string[], kind: Ask['kind']): string[] {
+  return problems.map((problem, i) => {
+    const path = paths[i] ?? '';
+    return path !== '' && !kind.positional.includes(path) && problem.startsWith(`${path}:`)
+      ? `--${problem}`
+      : problem;
+  });
 }
 
 function submitDecision(outcome: SubmitOutcome): SubmitDecision {

@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { cancelRequest } from '../../core/settle-request.js';
-import { isKindId, requestKinds } from '../../requests/registry.js';
+import { isKindId, requestKinds } from '../../kinds/index.js';
 import type { BotDeps } from '../bot-deps.js';
 import { cancelReply, tellOnly } from '../replies.js';
 import { formValues, kindOfCallback, pickKindCallback, pickKindForm, requestForm } from '../views/forms.js';

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { ClusterRegistry } from '../../config/cluster-registry.js';
-import { type AnyRequestKind, allKinds, isKindId, requestKinds } from '../../requests/registry.js';
+import { type AnyRequestKind, allKinds, isKindId, requestKinds } from '../../kinds/index.js';
 import { type Block, escapeMrkdwn, plain, section } from './primitives.js';
 
 export type ModalView = types.ModalView;

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { RequestRecord } from '../../core/request.js';
-import { allKinds } from '../../requests/registry.js';
+import { allKinds } from '../../kinds/index.js';
 import { type Block, context, escapeMrkdwn, header, plain, section } from './primitives.js';
 import { cardState } from './request-card.js';
 

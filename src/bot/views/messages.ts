@@ -1,7 +1,7 @@
 import { currentApprovals } from '../../core/approvals.js';
 import type { Decision } from '../../core/decision.js';
 import type { AuditEntry, Requester, RequestRecord } from '../../core/request.js';
-import { type AnyRequestKind, allKinds } from '../../requests/registry.js';
+import { type AnyRequestKind, allKinds } from '../../kinds/index.js';
 import {
   context,
   escapeMrkdwn,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aclOpenExecutor, expiredAcls, revokeAcl } from '../../../src/executors/acl-open.js';
-import { AclRecords } from '../../../src/executors/acl-records.js';
 import type { ObjectRef } from '../../../src/executors/kube-apply.js';
+import { AclRecords } from '../../../src/kinds/acl-open/acl-records.js';
+import { aclOpenExecutor } from '../../../src/kinds/acl-open/executor.js';
+import { expiredAcls, revokeAcl } from '../../../src/kinds/acl-open/revoker.js';
 import { EgressIpAllocator } from '../../../src/store/egress-ip-allocator.js';
 import {
   adminApi,

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDeployExecutor } from '../../../src/executors/app-deploy.js';
-import { appObjectRefs } from '../../../src/executors/app-manifests.js';
 import type { ObjectRef } from '../../../src/executors/kube-apply.js';
 import type { RawObjectApi } from '../../../src/executors/kube-object-api.js';
+import { appObjectRefs } from '../../../src/kinds/app-deploy/app-manifests.js';
+import { appDeployExecutor } from '../../../src/kinds/app-deploy/executor.js';
 import {
   adminApi,
   createNamespace,

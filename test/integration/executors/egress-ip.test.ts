@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { namespaceCreateExecutor } from '../../../src/executors/namespace-create.js';
+import { namespaceCreateExecutor } from '../../../src/kinds/namespace-create/executor.js';
 import { EgressIpAllocator, ipv4, poolRange } from '../../../src/store/egress-ip-allocator.js';
 import { uniqueSuffix } from '../../support/harness.js';
 import { adminApi, executorDeps, type Obj, paramsOf, read, recordFor, run } from './executor-context.js';

@@ -1,7 +1,7 @@
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { elasticsearchProvisionExecutor } from '../../../src/executors/elasticsearch-provision.js';
 import type { ObjectRef } from '../../../src/executors/kube-apply.js';
+import { elasticsearchProvisionExecutor } from '../../../src/kinds/elasticsearch-provision/executor.js';
 import {
   adminApi,
   clusters,

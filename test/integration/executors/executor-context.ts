@@ -3,15 +3,15 @@ import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { localRegistryPath } from '../../../devtools/local-paths.js';
 import { loadClusterRegistry } from '../../../src/config/cluster-registry.js';
-import type { Executor } from '../../../src/core/ports.js';
+import type { KindExecutor } from '../../../src/core/ports.js';
 import type { ClusterRef, RequestRecord } from '../../../src/core/request.js';
 import type { ExecutorDeps, ExecutorOptions } from '../../../src/executors/executor-deps.js';
 import type { ObjectRef } from '../../../src/executors/kube-apply.js';
 import { KubeClients } from '../../../src/executors/kube-clients.js';
 import { RawObjectApi } from '../../../src/executors/kube-object-api.js';
+import type { KindId, ParamsOf } from '../../../src/kinds/index.js';
+import { requestKinds } from '../../../src/kinds/index.js';
 import { createLogger } from '../../../src/logger.js';
-import type { KindId, ParamsOf } from '../../../src/requests/registry.js';
-import { requestKinds } from '../../../src/requests/registry.js';
 import { requestRecord } from '../../support/builders.js';
 import { uniqueSuffix } from '../../support/harness.js';
 
@@ -51,17 +51,25 @@ export function executorDeps(
   };
 }
 
-/** A running request of a kind, as the worker hands it to the executor; `obligations` as the policy gave them. */
+/** The params as given of what `paramsOf` parsed: what a stored record keeps. */
+const given = new WeakMap<object, Record<string, string>>();
+
+/**
+ * A running request of a kind, as the worker hands it to the executor (its params stored as given, as
+ * `paramsOf` had them); `obligations` as the policy gave them.
+ */
 export function recordFor<K extends KindId>(
   kind: K,
   params: ParamsOf<K>,
   options: { id?: string; cluster?: ClusterRef; obligations?: Record<string, unknown> } = {},
 ): RequestRecord {
   const base = requestRecord();
+  const raw = given.get(params);
+  if (!raw) throw new Error('params of a record come from paramsOf, which keeps them as given');
   return requestRecord({
     id: options.id ?? `r-${uniqueSuffix()}${uniqueSuffix()}`.slice(0, 12),
     kind,
-    params,
+    params: raw,
     description: (requestKinds[kind].describe as (p: ParamsOf<K>) => string)(params),
     cluster: options.cluster ?? clusters.public,
     state: 'running',
@@ -70,10 +78,10 @@ export function recordFor<K extends KindId>(
 }
 
 /** Runs an executor the way the worker does; progress lines are collected. */
-export async function run<K extends KindId>(
-  executor: Executor<K>,
+export async function run<P>(
+  executor: KindExecutor<P>,
   record: RequestRecord,
-  params: ParamsOf<K>,
+  params: P,
   options: { dryRun?: boolean; progress?: string[]; signal?: AbortSignal } = {},
 ) {
   return executor({
@@ -86,9 +94,11 @@ export async function run<K extends KindId>(
   });
 }
 
-/** Params as the kind's schema produces them from flags: defaults filled, checked. */
+/** Params as the kind's schema produces them from flags: defaults filled, checked, typed. */
 export function paramsOf<K extends KindId>(kind: K, raw: Record<string, string>): ParamsOf<K> {
-  return requestKinds[kind].params.parse(raw) as ParamsOf<K>;
+  const params = requestKinds[kind].params.parse(raw) as ParamsOf<K>;
+  given.set(params, raw);
+  return params;
 }
 
 /** The resourceVersion of each object (undefined when it does not exist). */

@@ -5,16 +5,16 @@ import { AppError } from '../../../src/errors.js';
 import { defaultExecutorOptions } from '../../../src/executors/executor-deps.js';
 import { fromKubeError } from '../../../src/executors/kube-errors.js';
 import type { RawObjectApi } from '../../../src/executors/kube-object-api.js';
-import { namespaceCreateExecutor, namespaceObjects } from '../../../src/executors/namespace-create.js';
+import { namespaceCreateExecutor, namespaceObjects } from '../../../src/kinds/namespace-create/executor.js';
+import type { NamespaceCreateParams } from '../../../src/kinds/namespace-create/params.js';
 import { uniqueSuffix } from '../../support/harness.js';
-import { apiFor, executorDeps, log, recordFor } from './executor-context.js';
+import { apiFor, executorDeps, log, paramsOf, recordFor } from './executor-context.js';
 
-const recordFor_ = (id: string, name: string): RequestRecord =>
-  recordFor(
-    'namespace.create',
-    { name, cluster: 'pub-local-a', team: 'team-a', cpu: '2', memory: '4Gi' },
-    { id },
-  );
+/** A namespace's params as `--cpu 2 --memory 4Gi` gives them. */
+const paramsFor = (name: string) =>
+  paramsOf('namespace.create', { name, cluster: 'pub-local-a', team: 'team-a', cpu: '2', memory: '4Gi' });
+const recordFor_ = (id: string, params: NamespaceCreateParams): RequestRecord =>
+  recordFor('namespace.create', params, { id });
 
 describe('the namespace.create executor on a real apiserver', () => {
   let admin: RawObjectApi;
@@ -22,13 +22,13 @@ describe('the namespace.create executor on a real apiserver', () => {
   let execute: ReturnType<typeof namespaceCreateExecutor>;
   const run = (
     record: RequestRecord,
-    params: { name: string; team: string; cpu: string; memory: string },
+    params: NamespaceCreateParams,
     dryRun = false,
     facts?: NamespaceFacts,
   ) =>
     execute({
       record,
-      params: { ...params, cluster: 'pub-local-a' },
+      params,
       dryRun,
       ...(facts ? { facts: { namespace: facts } } : {}),
       log,
@@ -46,8 +46,8 @@ describe('the namespace.create executor on a real apiserver', () => {
   });
 
   it('is idempotent: running it twice changes nothing the second time', async () => {
-    const params = { name: `team-a-idem-${uniqueSuffix()}`, team: 'team-a', cpu: '2', memory: '4Gi' };
-    const record = recordFor_('r-idem', params.name);
+    const params = paramsFor(`team-a-idem-${uniqueSuffix()}`);
+    const record = recordFor_('r-idem', params);
     const first = await run(record, params);
     const ip = /egress IP (\S+)/.exec(first.summary)?.[1] ?? '';
     const versions = async () =>
@@ -64,8 +64,8 @@ describe('the namespace.create executor on a real apiserver', () => {
   });
 
   it('on a dry run reports what it would do and creates nothing', async () => {
-    const params = { name: `team-a-dry-${uniqueSuffix()}`, team: 'team-a', cpu: '2', memory: '4Gi' };
-    const result = await run(recordFor_('r-dry', params.name), params, true);
+    const params = paramsFor(`team-a-dry-${uniqueSuffix()}`);
+    const result = await run(recordFor_('r-dry', params), params, true);
     expect(result.summary).toContain('would be created');
     expect(
       await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: params.name } }),
@@ -78,8 +78,8 @@ describe('the namespace.create executor on a real apiserver', () => {
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
       { fieldManager: 'someone' },
     );
-    const params = { name, team: 'team-a', cpu: '2', memory: '4Gi' };
-    await expect(run(recordFor_('r-late', name), params)).rejects.toMatchObject({
+    const params = paramsFor(name);
+    await expect(run(recordFor_('r-late', params), params)).rejects.toMatchObject({
       code: 'CONFLICT',
       userText: expect.stringContaining('created by someone outside n3r'),
     });
@@ -91,9 +91,9 @@ describe('the namespace.create executor on a real apiserver', () => {
     // The worker read, right before executing, that another request made this namespace: the executor
     // refuses on that alone (the apiserver has no such namespace, so only the facts can say so).
     const name = `team-a-facts-${uniqueSuffix()}`;
-    const params = { name, team: 'team-a', cpu: '2', memory: '4Gi' };
+    const params = paramsFor(name);
     const facts = { exists: true, team: 'team-a', requestId: 'r-other' };
-    await expect(run(recordFor_('r-mine', name), params, false, facts)).rejects.toMatchObject({
+    await expect(run(recordFor_('r-mine', params), params, false, facts)).rejects.toMatchObject({
       code: 'CONFLICT',
       userText: expect.stringContaining('created by request r-other'),
     });
