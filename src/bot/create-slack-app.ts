@@ -8,6 +8,7 @@ import { registerAlertActions } from './listeners/alert-actions.js';
 import { registerApprovals } from './listeners/approvals.js';
 import { registerN3rCommand } from './listeners/n3r-command.js';
 import { registerRequestForms } from './listeners/request-forms.js';
+import { SlackHttpReceiver } from './slack-http-receiver.js';
 
 export interface SlackTransportOptions {
   /** The `fetch` every Web API call of Bolt's clients goes through (metrics). @defaultValue globalThis.fetch */
@@ -18,7 +19,7 @@ export interface SlackTransportOptions {
 
 /**
  * The Bolt app, in Socket Mode or HTTP mode. The receiver does transport only (and, over HTTP, verifies
- * Slack's signature); the listeners hold the logic.
+ * Slack's signature and timestamp and refuses malformed bodies: SlackHttpReceiver); the listeners hold the logic.
  */
 export function createSlackApp(
   settings: Settings,
@@ -48,7 +49,8 @@ export function createSlackApp(
     }
     app = new App({ ...common, receiver });
   } else {
-    app = new App({ ...common, signingSecret: settings.slack.signingSecret });
+    const receiver = new SlackHttpReceiver({ signingSecret: settings.slack.signingSecret, log: deps.log });
+    app = new App({ ...common, receiver });
   }
   registerN3rCommand(app, deps);
   registerApprovals(app, deps);
