@@ -8,6 +8,7 @@ import { registerAlertActions } from './listeners/alert-actions.js';
 import { registerApprovals } from './listeners/approvals.js';
 import { registerN3rCommand } from './listeners/n3r-command.js';
 import { registerRequestForms } from './listeners/request-forms.js';
+import { oncePerEvent } from './once-per-event.js';
 import { SlackHttpReceiver } from './slack-http-receiver.js';
 
 export interface SlackTransportOptions {
@@ -52,6 +53,7 @@ export function createSlackApp(
     const receiver = new SlackHttpReceiver({ signingSecret: settings.slack.signingSecret, log: deps.log });
     app = new App({ ...common, receiver });
   }
+  app.use(oncePerEvent(deps.store));
   registerN3rCommand(app, deps);
   registerApprovals(app, deps);
   registerRequestForms(app, deps);

@@ -5,6 +5,7 @@ import {
   regionPairOf,
 } from '../config/cluster-registry.js';
 import { listIssues } from '../config/schema-errors.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { durationSeconds } from '../requests/durations.js';
 import type { AnyRequestKind } from '../requests/registry.js';
@@ -45,14 +46,20 @@ export interface Ask {
   channel: string;
   /** The thread of `channel` the request was made in (an alert thread); its card goes there. */
   threadTs?: string;
-  /** Unique per delivery of the ask (the slash command's trigger_id); a redelivery gets the same one. */
+  /**
+   * The dedupe key of the Slack delivery that carried the ask (`command:<trigger_id>`, `view:<id>:<hash>`,
+   * `action:<action_ts>:<user>`), the same on every redelivery: the request is stored together with it, so a
+   * redelivery finds the request instead of making a second one.
+   */
   deliveryId?: string;
 }
 
 export type SubmitOutcome =
   | { outcome: 'invalid'; problems: string[]; paths: string[] }
   | { outcome: 'denied'; description: string; decision: Decision }
-  | { outcome: 'accepted'; record: RequestRecord };
+  | { outcome: 'accepted'; record: RequestRecord }
+  /** The same delivery, handled twice at once, already made its request: this attempt changed nothing. */
+  | { outcome: 'redelivered' };
 
 /** An approval that nobody gives expires after this long unless the policy says otherwise. */
 export const defaultApprovalExpiryMs = 24 * 3_600_000;
@@ -184,7 +191,12 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
       description,
     },
   };
-  if (!(await deps.store.create(record, decided))) throw new Error(`request id ${id} is already taken`);
+  const created = await deps.store.create(record, decided, ask.deliveryId);
+  if (created === 'redelivered') {
+    log.info({ deliveryId: ask.deliveryId }, 'delivery already made its request');
+    return { outcome: 'redelivered' };
+  }
+  if (created === 'id-taken') throw new AppError('CONFLICT', `request id ${id} is already taken`);
 
   try {
     const card = await deps.notifier.postCard(record);

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RecordChange, RequestStore } from '../core/ports.js';
+import type { CreateOutcome, RecordChange, RequestStore } from '../core/ports.js';
 import type { AuditEntry, AuditEvent, MessageRef, RequestRecord, RequestState } from '../core/request.js';
 import type { Logger } from '../logger.js';
 
@@ -14,13 +14,34 @@ if #ARGV > 2 then return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3)) end
 return 1
 `;
 
+/** How long a delivery's marker (done, or the request it led to) outlives it: Slack retries within minutes. */
+const deliveryWindowSeconds = 3600;
+/** How long an attempt holds a delivery before a redelivery may take it over: under Slack's 1-minute retry. */
+const deliveryLeaseSeconds = 30;
+
 // Creates a record only when its id is free, with its first audit entry and its place in the requester's list.
-// KEYS: record hash, audit stream, requester index. ARGV: JSON, score, id, then audit field/value pairs.
+// With a fourth key (the Slack delivery's marker), only when that delivery has led to no request yet, and the
+// marker then names this one: the request and "this delivery is handled" are stored together or not at all.
+// KEYS: record hash, audit stream, requester index[, delivery marker]. ARGV: JSON, score, id, then audit pairs.
 const createScript = `
+if KEYS[4] then
+  local led = redis.call('GET', KEYS[4])
+  if led and string.sub(led, 1, 8) == 'request:' then return -1 end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'version', 1, 'json', ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
+if KEYS[4] then redis.call('SET', KEYS[4], 'request:' .. ARGV[3], 'EX', ${deliveryWindowSeconds}) end
+return 1
+`;
+
+// Marks a delivery done unless it led to a request (that marker stays).
+// KEYS: delivery marker.
+const finishDeliveryScript = `
+local led = redis.call('GET', KEYS[1])
+if led and string.sub(led, 1, 8) == 'request:' then return 0 end
+redis.call('SET', KEYS[1], 'done', 'EX', ${deliveryWindowSeconds})
 return 1
 `;
 
@@ -49,20 +70,20 @@ export class RedisRequestStore implements RequestStore {
     return `${this.prefix}:by-requester:${slackId}`;
   }
 
-  async create(record: RequestRecord, audit: AuditEvent): Promise<boolean> {
+  async create(record: RequestRecord, audit: AuditEvent, deliveryKey?: string): Promise<CreateOutcome> {
+    const keys = [this.key(record.id), this.auditKey(record.id), this.requesterKey(record.requester.slackId)];
+    if (deliveryKey) keys.push(this.deliveryKey(deliveryKey));
     const created = await this.redis.eval(
       createScript,
-      3,
-      this.key(record.id),
-      this.auditKey(record.id),
-      this.requesterKey(record.requester.slackId),
+      keys.length,
+      ...keys,
       JSON.stringify(record),
       Date.parse(record.createdAt),
       record.id,
       ...auditFields(record, audit),
     );
     if (created === 1) this.logAudit(record, audit);
-    return created === 1;
+    return created === 1 ? 'created' : created === -1 ? 'redelivered' : 'id-taken';
   }
 
   async get(id: string): Promise<RequestRecord | null> {
@@ -140,8 +161,17 @@ export class RedisRequestStore implements RequestStore {
     return this.redis.get(this.messageKey(ref));
   }
 
-  async firstDelivery(key: string, windowSeconds = 3600): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}:delivery:${key}`, '1', 'EX', windowSeconds, 'NX')) === 'OK';
+  async firstDelivery(key: string, leaseSeconds = deliveryLeaseSeconds): Promise<boolean> {
+    return (await this.redis.set(this.deliveryKey(key), 'pending', 'EX', leaseSeconds, 'NX')) === 'OK';
+  }
+
+  async finishDelivery(key: string): Promise<void> {
+    await this.redis.eval(finishDeliveryScript, 1, this.deliveryKey(key));
+  }
+
+  /** A Slack delivery's marker: `pending` while an attempt holds it, then `done` or `request:<id>`. */
+  private deliveryKey(key: string): string {
+    return `${this.prefix}:delivery:${key}`;
   }
 
   private messageKey(ref: MessageRef): string {

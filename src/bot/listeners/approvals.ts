@@ -15,12 +15,8 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     await ack();
     const channel = body.channel?.id;
     const target = parsePromptValue(action.value ?? '');
-    if (
-      !channel ||
-      !target ||
-      !(await deps.store.firstDelivery(`action:${action.action_ts}:${body.user.id}`))
-    )
-      return;
+    const delivery = `action:${action.action_ts}:${body.user.id}`;
+    if (!channel || !target || !(await deps.store.firstDelivery(delivery))) return;
     try {
       const outcome = await decideApproval(deps, {
         requestId: target.requestId,
@@ -30,6 +26,7 @@ export function registerApprovals(app: App, deps: BotDeps): void {
       });
       const reply = approvalReply(outcome);
       if (reply) await tellOnly(client, channel, body.user.id, reply);
+      await deps.store.finishDelivery(delivery);
     } catch (error) {
       await reportFailure(deps, client, channel, body.user.id, action.action_ts, error);
     }
@@ -66,7 +63,8 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     if (reason.length < 3)
       return ack({ response_action: 'errors', errors: { reason: 'Say why, in a few words.' } });
     await ack();
-    if (!(await deps.store.firstDelivery(`view:${view.id}:${view.hash}`))) return;
+    const delivery = `view:${view.id}:${view.hash}`;
+    if (!(await deps.store.firstDelivery(delivery))) return;
     const outcome = await decideApproval(deps, {
       requestId,
       slackUserId: body.user.id,
@@ -77,8 +75,10 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     const reply = approvalReply(outcome);
     const record = await deps.store.get(requestId);
     if (reply && record?.prompt) await tellOnly(client, record.prompt.channel, body.user.id, reply);
+    await deps.store.finishDelivery(delivery);
   });
 
+  // Once per event_id: the oncePerEvent middleware.
   app.event('reaction_added', async ({ event, body, client }) => {
     const verdict = approveReactions.has(event.reaction)
       ? 'approve'
@@ -88,7 +88,7 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     if (!verdict || event.item.type !== 'message') return;
     const ref = { channel: event.item.channel, ts: event.item.ts };
     const requestId = await deps.store.requestAt(ref);
-    if (!requestId || !(await deps.store.firstDelivery(`event:${body.event_id}`))) return;
+    if (!requestId) return;
     try {
       const outcome = await decideApproval(deps, {
         requestId,

@@ -24,7 +24,7 @@ export const maxCommandLength = 2000;
 /**
  * `/n3r …`: help and usage errors are answered in the ack itself; everything else is acked at once and
  * answered after, so Slack's three seconds are never at risk. A redelivered command (same trigger_id)
- * is recognised and does nothing.
+ * is recognised and does nothing; one whose first attempt died before finishing is handled again.
  */
 export function registerN3rCommand(app: App, deps: BotDeps): void {
   app.command('/n3r', async ({ command, ack, client }) => {
@@ -44,21 +44,24 @@ export function registerN3rCommand(app: App, deps: BotDeps): void {
       return ack({ response_type: 'ephemeral', ...usageMessage([parsed.problem], parsed.usage) });
     }
     await ack();
-    if (!(await deps.store.firstDelivery(`command:${command.trigger_id}`))) return;
+    const delivery = `command:${command.trigger_id}`;
+    if (!(await deps.store.firstDelivery(delivery))) return;
 
     const tell = (message: SlackMessage) => tellOnly(client, command.channel_id, command.user_id, message);
     try {
-      if (parsed.type === 'whoami')
-        return await tell(whoamiMessage(await deps.identity.resolve(command.user_id)));
-      if (parsed.type === 'about-request')
-        return await tell(await aboutRequest(deps, parsed, command.user_id));
-      const answer = await submitAndDescribe(deps, {
-        kind: parsed.kind,
-        rawParams: parsed.rawParams,
-        slackUserId: command.user_id,
-        channel: command.channel_id,
-      });
-      if (answer) await tell(answer);
+      if (parsed.type === 'whoami') await tell(whoamiMessage(await deps.identity.resolve(command.user_id)));
+      else if (parsed.type === 'about-request') await tell(await aboutRequest(deps, parsed, command.user_id));
+      else {
+        const answer = await submitAndDescribe(deps, {
+          kind: parsed.kind,
+          rawParams: parsed.rawParams,
+          slackUserId: command.user_id,
+          channel: command.channel_id,
+          deliveryId: delivery,
+        });
+        if (answer) await tell(answer);
+      }
+      await deps.store.finishDelivery(delivery);
     } catch (error) {
       await reportFailure(deps, client, command.channel_id, command.user_id, command.trigger_id, error);
     }
@@ -68,6 +71,8 @@ export function registerN3rCommand(app: App, deps: BotDeps): void {
 /** Submits an ask; returns what to tell the person, or null when the card speaks for itself. */
 export async function submitAndDescribe(deps: BotDeps, ask: Ask): Promise<SlackMessage | null> {
   const outcome = await submitRequest(deps, ask);
+  // Another attempt at the same delivery made the request and tells the person; this one says nothing.
+  if (outcome.outcome === 'redelivered') return null;
   deps.metrics?.requestSubmitted(ask.kind.id, submitDecision(outcome));
   if (outcome.outcome === 'invalid') {
     deps.log.info({ slackUserId: ask.slackUserId, problems: outcome.problems }, 'input rejected');
@@ -77,7 +82,7 @@ export async function submitAndDescribe(deps: BotDeps, ask: Ask): Promise<SlackM
   return null;
 }
 
-function submitDecision(outcome: SubmitOutcome): SubmitDecision {
+function submitDecision(outcome: Exclude<SubmitOutcome, { outcome: 'redelivered' }>): SubmitDecision {
   if (outcome.outcome !== 'accepted') return outcome.outcome;
   return outcome.record.state === 'awaiting_approval' ? 'approval_required' : 'allowed';
 }
