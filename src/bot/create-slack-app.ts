@@ -9,6 +9,8 @@ import { registerAlertActions } from './listeners/alert-actions.js';
 import { registerApprovals } from './listeners/approvals.js';
 import { registerN3rCommand } from './listeners/n3r-command.js';
 import { registerRequestForms } from './listeners/request-forms.js';
+import { oncePerEvent } from './once-per-event.js';
+import { SlackHttpReceiver } from './slack-http-receiver.js';
 
 export interface SlackTransportOptions {
   /** The `fetch` every Web API call of Bolt's clients goes through (metrics). @defaultValue globalThis.fetch */
@@ -19,7 +21,7 @@ export interface SlackTransportOptions {
 
 /**
  * The Bolt app, in Socket Mode or HTTP mode. The receiver does transport only (and, over HTTP, verifies
- * Slack's signature); the listeners hold the logic.
+ * Slack's signature and timestamp and refuses malformed bodies: SlackHttpReceiver); the listeners hold the logic.
  */
 export function createSlackApp(
   settings: Settings,
@@ -49,10 +51,12 @@ export function createSlackApp(
     }
     app = new AckWatchingApp({ ...common, receiver });
   } else {
-    app = new AckWatchingApp({ ...common, signingSecret: settings.slack.signingSecret });
+    const receiver = new SlackHttpReceiver({ signingSecret: settings.slack.signingSecret, log: deps.log });
+    app = new AckWatchingApp({ ...common, receiver });
   }
   // Every listener below runs inside it: a failure is logged with a reference and told to the person.
   app.use(listenerGuard(deps));
+  app.use(oncePerEvent(deps.store));
   registerN3rCommand(app, deps);
   registerApprovals(app, deps);
   registerRequestForms(app, deps);

@@ -25,8 +25,12 @@ export interface RecordChange {
 }
 
 export interface RequestStore {
-  /** Stores a new record with its first audit entry; false when the id is taken. */
-  create(record: RequestRecord, audit: AuditEvent): Promise<boolean>;
+  /**
+   * Stores a new record with its first audit entry. With `deliveryKey` (Ask.deliveryId) it also records, in
+   * the same atomic step, that this Slack delivery led to the record; a delivery that already led to a request
+   * stores nothing and yields 'redelivered'.
+   */
+  create(record: RequestRecord, audit: AuditEvent, deliveryKey?: string): Promise<CreateOutcome>;
   get(id: string): Promise<RequestRecord | null>;
   /**
    * Changes a record atomically: `change` sees the current record and returns the new one (or null to
@@ -49,13 +53,22 @@ export interface RequestStore {
    */
   linkMessage(ref: MessageRef, link: MessageLink): Promise<void>;
   requestAt(ref: MessageRef): Promise<MessageLink | null>;
-  /** True the first time a key is seen within the window: Slack's retries and duplicate deliveries. */
-  firstDelivery(key: string, windowSeconds?: number): Promise<boolean>;
+  /**
+   * Claims a Slack delivery (its dedupe key) for this attempt: false while another attempt holds it and once
+   * it is finished (by `finishDelivery`, or by `create` with its key). The claim is a lease of `leaseSeconds`:
+   * an attempt that crashed before finishing lets a redelivery take over once it lapses (at-least-once).
+   */
+  firstDelivery(key: string, leaseSeconds?: number): Promise<boolean>;
+  /** Marks a claimed delivery done for the window, unless it already led to a request. */
+  finishDelivery(key: string): Promise<void>;
   /** Requests not settled yet whose last change is older than `before`, oldest first. */
   openSince(before: Date, limit: number): Promise<RequestRecord[]>;
   /** The requester's requests, newest first. */
   recentByRequester(slackId: string, limit: number): Promise<RequestRecord[]>;
 }
+
+/** What `RequestStore.create` did. */
+export type CreateOutcome = 'created' | 'id-taken' | 'redelivered';
 
 export interface JobQueue {
   /** Enqueues the request's job; enqueuing the same request twice yields one job. */

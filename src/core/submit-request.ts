@@ -47,14 +47,20 @@ export interface Ask {
   channel: string;
   /** The thread of `channel` the request was made in (an alert thread); its card goes there. */
   threadTs?: string;
-  /** Unique per delivery of the ask (the slash command's trigger_id); a redelivery gets the same one. */
+  /**
+   * The dedupe key of the Slack delivery that carried the ask (`command:<trigger_id>`, `view:<id>:<hash>`,
+   * `action:<action_ts>:<user>`), the same on every redelivery: the request is stored together with it, so a
+   * redelivery finds the request instead of making a second one.
+   */
   deliveryId?: string;
 }
 
 export type SubmitOutcome =
   | { outcome: 'invalid'; problems: string[]; paths: string[] }
   | { outcome: 'denied'; description: string; decision: Decision }
-  | { outcome: 'accepted'; record: RequestRecord };
+  | { outcome: 'accepted'; record: RequestRecord }
+  /** The same delivery, handled twice at once, already made its request: this attempt changed nothing. */
+  | { outcome: 'redelivered' };
 
 /** An approval that nobody gives expires after this long unless the policy says otherwise. */
 export const defaultApprovalExpiryMs = 24 * 3_600_000;
@@ -183,8 +189,12 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
       description,
     },
   };
-  if (!(await deps.store.create(record, decided)))
-    throw new AppError('CONFLICT', `request id ${id} is already taken`);
+  const created = await deps.store.create(record, decided, ask.deliveryId);
+  if (created === 'redelivered') {
+    log.info({ deliveryId: ask.deliveryId }, 'delivery already made its request');
+    return { outcome: 'redelivered' };
+  }
+  if (created === 'id-taken') throw new AppError('CONFLICT', `request id ${id} is already taken`);
 
   // The request stands even without its card: the next event posts a fresh one.
   const card = (await publish({ ...deps, log }, { type: 'submitted', record }))?.card;

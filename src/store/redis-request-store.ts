@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RecordChange, RequestStore } from '../core/ports.js';
+import type { CreateOutcome, RecordChange, RequestStore } from '../core/ports.js';
 import type {
   AuditEntry,
   AuditEvent,
@@ -26,15 +26,37 @@ if #ARGV > 5 then return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 6)) end
 return 1
 `;
 
+/** How long a delivery's marker (done, or the request it led to) outlives it: Slack retries within minutes. */
+const deliveryWindowSeconds = 3600;
+/** How long an attempt holds a delivery before a redelivery may take it over: under Slack's 1-minute retry. */
+const deliveryLeaseSeconds = 30;
+
 // Creates a record only when its id is free, with its first audit entry, its place in the requester's list
-// and in the index of open requests.
-// KEYS: record hash, audit stream, requester index, open index. ARGV: JSON, score, id, then audit pairs.
+// and in the index of open requests. With a fifth key (the Slack delivery's marker), only when that delivery
+// has led to no request yet, and the marker then names this one: the request and "this delivery is handled"
+// are stored together or not at all.
+// KEYS: record hash, audit stream, requester index, open index[, delivery marker]. ARGV: JSON, score, id,
+// then audit pairs.
 const createScript = `
+if KEYS[5] then
+  local led = redis.call('GET', KEYS[5])
+  if led and string.sub(led, 1, 8) == 'request:' then return -1 end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'version', 1, 'json', ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[3])
 redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
+if KEYS[5] then redis.call('SET', KEYS[5], 'request:' .. ARGV[3], 'EX', ${deliveryWindowSeconds}) end
+return 1
+`;
+
+// Marks a delivery done unless it led to a request (that marker stays).
+// KEYS: delivery marker.
+const finishDeliveryScript = `
+local led = redis.call('GET', KEYS[1])
+if led and string.sub(led, 1, 8) == 'request:' then return 0 end
+redis.call('SET', KEYS[1], 'done', 'EX', ${deliveryWindowSeconds})
 return 1
 `;
 
@@ -68,21 +90,25 @@ export class RedisRequestStore implements RequestStore {
     return `${this.prefix}:requests:open`;
   }
 
-  async create(record: RequestRecord, audit: AuditEvent): Promise<boolean> {
-    const created = await this.redis.eval(
-      createScript,
-      4,
+  async create(record: RequestRecord, audit: AuditEvent, deliveryKey?: string): Promise<CreateOutcome> {
+    const keys = [
       this.key(record.id),
       this.auditKey(record.id),
       this.requesterKey(record.requester.slackId),
       this.openKey(),
+    ];
+    if (deliveryKey) keys.push(this.deliveryKey(deliveryKey));
+    const created = await this.redis.eval(
+      createScript,
+      keys.length,
+      ...keys,
       JSON.stringify(record),
       Date.parse(record.createdAt),
       record.id,
       ...auditFields(record, audit),
     );
     if (created === 1) this.logAudit(record, audit);
-    return created === 1;
+    return created === 1 ? 'created' : created === -1 ? 'redelivered' : 'id-taken';
   }
 
   async get(id: string): Promise<RequestRecord | null> {
@@ -168,8 +194,17 @@ export class RedisRequestStore implements RequestStore {
     return requestId && requestHash ? { requestId, requestHash } : null;
   }
 
-  async firstDelivery(key: string, windowSeconds = 3600): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}:delivery:${key}`, '1', 'EX', windowSeconds, 'NX')) === 'OK';
+  async firstDelivery(key: string, leaseSeconds = deliveryLeaseSeconds): Promise<boolean> {
+    return (await this.redis.set(this.deliveryKey(key), 'pending', 'EX', leaseSeconds, 'NX')) === 'OK';
+  }
+
+  async finishDelivery(key: string): Promise<void> {
+    await this.redis.eval(finishDeliveryScript, 1, this.deliveryKey(key));
+  }
+
+  /** A Slack delivery's marker: `pending` while an attempt holds it, then `done` or `request:<id>`. */
+  private deliveryKey(key: string): string {
+    return `${this.prefix}:delivery:${key}`;
   }
 
   private messageKey(ref: MessageRef): string {

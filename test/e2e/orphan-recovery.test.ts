@@ -42,7 +42,7 @@ describe('requests stored but never queued (a crash between the two)', () => {
       updatedAt: twoMinutesAgo,
     });
     record.requestHash = currentHashOf(record) ?? '';
-    expect(await store.create(record, { event: 'decided', actor: people.requester })).toBe(true);
+    expect(await store.create(record, { event: 'decided', actor: people.requester })).toBe('created');
     expect(await h.hasJob('pub-local-a', record.id)).toBe(false);
 
     const log = createLogger({ level: 'silent', role: 'test' });
@@ -67,7 +67,7 @@ describe('requests stored but never queued (a crash between the two)', () => {
     const store = new RedisRequestStore(h.redis, h.prefix);
     const record = requestRecord({ id: `r-${uniqueSuffix()}fres`.slice(0, 12), channel: channels.team });
     record.createdAt = new Date().toISOString();
-    expect(await store.create(record, { event: 'decided', actor: people.requester })).toBe(true);
+    expect(await store.create(record, { event: 'decided', actor: people.requester })).toBe('created');
     const log = createLogger({ level: 'silent', role: 'test' });
     expect(await recoverOrphans({ store, queue, scheduler, log })).toBe(0);
     expect(await h.hasJob('pub-local-a', record.id)).toBe(false);

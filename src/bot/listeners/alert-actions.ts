@@ -24,7 +24,8 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
   app.action<BlockButtonAction>(alertActions.acknowledge, async ({ ack, body, action, client }) => {
     await ack();
     const channel = body.channel?.id;
-    if (!channel || !(await deps.store.firstDelivery(`action:${action.action_ts}:${body.user.id}`))) return;
+    const delivery = `action:${action.action_ts}:${body.user.id}`;
+    if (!channel || !(await deps.store.firstDelivery(delivery))) return;
     const user = body.user.id;
     let already = false;
     const stored = await alerts.change(action.value ?? '', (g) => {
@@ -48,6 +49,7 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
         notice(already ? 'You have already acknowledged this alert.' : 'This alert group is not known here.'),
       );
     }
+    await deps.store.finishDelivery(delivery);
   });
 
   app.action<BlockButtonAction>(alertActions.silence, async ({ ack, body, action, client }) => {
@@ -73,7 +75,8 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
     if (comment.length < 3) errors.comment = 'Say why, in a few words.';
     if (Object.keys(errors).length > 0) return ack({ response_action: 'errors', errors });
     await ack();
-    if (!(await deps.store.firstDelivery(`view:${view.id}:${view.hash}`))) return;
+    const delivery = `view:${view.id}:${view.hash}`;
+    if (!(await deps.store.firstDelivery(delivery))) return;
     const { group: groupId } = JSON.parse(view.private_metadata) as { group: string };
     const stored = await alerts.get(groupId);
     const user = body.user.id;
@@ -106,16 +109,18 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
       slackUserId: user,
       channel: thread.channel,
       threadTs: thread.ts,
-      deliveryId: `${view.id}:${view.hash}`,
+      deliveryId: delivery,
     });
     if (answer) await tellOnly(client, thread.channel, user, answer);
+    await deps.store.finishDelivery(delivery);
   });
 
   app.action<BlockButtonAction>(alertActions.showLogs, async ({ ack, body, action, client }) => {
     await ack();
     const channel = body.channel?.id;
     const user = body.user.id;
-    if (!channel || !(await deps.store.firstDelivery(`action:${action.action_ts}:${user}`))) return;
+    const delivery = `action:${action.action_ts}:${user}`;
+    if (!channel || !(await deps.store.firstDelivery(delivery))) return;
     const stored = await alerts.get(action.value ?? '');
     const thread = stored?.group.thread;
     const params = stored ? logsAround(stored.group, new Date()) : null;
@@ -135,9 +140,10 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
       slackUserId: user,
       channel: thread.channel,
       threadTs: thread.ts,
-      deliveryId: `${action.action_ts}:${user}`,
+      deliveryId: delivery,
     });
     if (answer) await tellOnly(client, thread.channel, user, answer);
+    await deps.store.finishDelivery(delivery);
   });
 
   app.action<BlockButtonAction>(
@@ -146,7 +152,8 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
       await ack();
       const channel = body.channel?.id;
       const user = body.user.id;
-      if (!channel || !(await deps.store.firstDelivery(`action:${action.action_ts}:${user}`))) return;
+      const delivery = `action:${action.action_ts}:${user}`;
+      if (!channel || !(await deps.store.firstDelivery(delivery))) return;
       const [groupId = '', silenceId = ''] = (action.value ?? '').split(':');
       const stored = await alerts.get(groupId);
       const silence = stored?.group.silences.find((s) => s.id === silenceId);
@@ -197,6 +204,7 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
           existed ? `Silence ${silence.id} expired.` : `Alertmanager no longer knew silence ${silence.id}.`,
         ),
       );
+      await deps.store.finishDelivery(delivery);
     },
   );
 }

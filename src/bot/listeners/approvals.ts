@@ -15,12 +15,8 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     const channel = body.channel?.id;
     const target = parsePromptValue(action.value ?? '');
     context.requestId = target?.requestId;
-    if (
-      !channel ||
-      !target ||
-      !(await deps.store.firstDelivery(`action:${action.action_ts}:${body.user.id}`))
-    )
-      return;
+    const delivery = `action:${action.action_ts}:${body.user.id}`;
+    if (!channel || !target || !(await deps.store.firstDelivery(delivery))) return;
     const outcome = await decideApproval(deps, {
       requestId: target.requestId,
       slackUserId: body.user.id,
@@ -29,6 +25,7 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     });
     const reply = approvalReply(outcome);
     if (reply) await tellOnly(client, channel, body.user.id, reply);
+    await deps.store.finishDelivery(delivery);
   });
 
   // Reject asks for a reason first; only someone who may reject gets the modal.
@@ -64,7 +61,8 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     if (reason.length < 3)
       return ack({ response_action: 'errors', errors: { reason: 'Say why, in a few words.' } });
     await ack();
-    if (!(await deps.store.firstDelivery(`view:${view.id}:${view.hash}`))) return;
+    const delivery = `view:${view.id}:${view.hash}`;
+    if (!(await deps.store.firstDelivery(delivery))) return;
     const outcome = await decideApproval(deps, {
       requestId,
       slackUserId: body.user.id,
@@ -75,9 +73,11 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     const reply = approvalReply(outcome);
     const record = await deps.store.get(requestId);
     if (reply && record?.prompt) await tellOnly(client, record.prompt.channel, body.user.id, reply);
+    await deps.store.finishDelivery(delivery);
   });
 
-  app.event('reaction_added', async ({ event, body, client, context }) => {
+  // Once per event_id: the oncePerEvent middleware.
+  app.event('reaction_added', async ({ event, client, context }) => {
     const verdict = approveReactions.has(event.reaction)
       ? 'approve'
       : rejectReactions.has(event.reaction)
@@ -86,7 +86,7 @@ export function registerApprovals(app: App, deps: BotDeps): void {
     if (!verdict || event.item.type !== 'message') return;
     const ref = { channel: event.item.channel, ts: event.item.ts };
     const link = await deps.store.requestAt(ref);
-    if (!link || !(await deps.store.firstDelivery(`event:${body.event_id}`))) return;
+    if (!link) return;
     context.requestId = link.requestId;
     const outcome = await decideApproval(deps, {
       requestId: link.requestId,

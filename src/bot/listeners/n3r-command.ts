@@ -22,7 +22,7 @@ export const maxCommandLength = 2000;
 /**
  * `/n3r …`: help and usage errors are answered in the ack itself; everything else is acked at once and
  * answered after, so Slack's three seconds are never at risk. A redelivered command (same trigger_id)
- * is recognised and does nothing.
+ * is recognised and does nothing; one whose first attempt died before finishing is handled again.
  */
 export function registerN3rCommand(app: App, deps: BotDeps): void {
   app.command('/n3r', async ({ command, ack, client, context }) => {
@@ -42,28 +42,34 @@ export function registerN3rCommand(app: App, deps: BotDeps): void {
       return ack({ response_type: 'ephemeral', ...usageMessage([parsed.problem], parsed.usage) });
     }
     await ack();
-    if (!(await deps.store.firstDelivery(`command:${command.trigger_id}`))) return;
+    const delivery = `command:${command.trigger_id}`;
+    if (!(await deps.store.firstDelivery(delivery))) return;
 
     const tell = (message: SlackMessage) => tellOnly(client, command.channel_id, command.user_id, message);
-    if (parsed.type === 'whoami')
-      return await tell(whoamiMessage(await deps.identity.resolve(command.user_id)));
-    if (parsed.type === 'about-request') {
+    if (parsed.type === 'whoami') await tell(whoamiMessage(await deps.identity.resolve(command.user_id)));
+    else if (parsed.type === 'about-request') {
       context.requestId = parsed.requestId;
-      return await tell(await aboutRequest(deps, parsed, command.user_id));
+      await tell(await aboutRequest(deps, parsed, command.user_id));
+    } else {
+      const answer = await submitAndDescribe(deps, {
+        kind: parsed.kind,
+        rawParams: parsed.rawParams,
+        slackUserId: command.user_id,
+        channel: command.channel_id,
+        deliveryId: delivery,
+      });
+      if (answer) await tell(answer);
     }
-    const answer = await submitAndDescribe(deps, {
-      kind: parsed.kind,
-      rawParams: parsed.rawParams,
-      slackUserId: command.user_id,
-      channel: command.channel_id,
-    });
-    if (answer) await tell(answer);
+    // Only once everything is done: a failure above leaves the delivery to a retry (the middleware tells).
+    await deps.store.finishDelivery(delivery);
   });
 }
 
 /** Submits an ask; returns what to tell the person, or null when the card speaks for itself. */
 export async function submitAndDescribe(deps: BotDeps, ask: Ask): Promise<SlackMessage | null> {
   const outcome = await submitRequest(deps, ask);
+  // Another attempt at the same delivery made the request and tells the person; this one says nothing.
+  if (outcome.outcome === 'redelivered') return null;
   deps.metrics?.requestSubmitted(ask.kind.id, submitDecision(outcome));
   if (outcome.outcome === 'invalid') {
     deps.log.info({ slackUserId: ask.slackUserId, problems: outcome.problems }, 'input rejected');
@@ -83,7 +89,7 @@ function namingFlags(problems: string[], paths: string[], kind: Ask['kind']): st
   });
 }
 
-function submitDecision(outcome: SubmitOutcome): SubmitDecision {
+function submitDecision(outcome: Exclude<SubmitOutcome, { outcome: 'redelivered' }>): SubmitDecision {
   if (outcome.outcome !== 'accepted') return outcome.outcome;
   return outcome.record.state === 'awaiting_approval' ? 'approval_required' : 'allowed';
 }

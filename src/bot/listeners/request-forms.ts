@@ -50,9 +50,17 @@ export function registerRequestForms(app: App, deps: BotDeps): void {
       return ack({ response_action: 'errors', errors });
     }
     await ack();
-    if (!(await deps.store.firstDelivery(`view:${view.id}:${view.hash}`))) return;
-    const answer = await submitAndDescribe(deps, { kind, rawParams, slackUserId: body.user.id, channel });
+    const delivery = `view:${view.id}:${view.hash}`;
+    if (!(await deps.store.firstDelivery(delivery))) return;
+    const answer = await submitAndDescribe(deps, {
+      kind,
+      rawParams,
+      slackUserId: body.user.id,
+      channel,
+      deliveryId: delivery,
+    });
     if (answer) await tellOnly(client, channel, body.user.id, answer);
+    await deps.store.finishDelivery(delivery);
   });
 
   app.event('app_home_opened', async ({ event, client }) => {
@@ -65,9 +73,11 @@ export function registerRequestForms(app: App, deps: BotDeps): void {
     await ack();
     context.requestId = action.value;
     const channel = body.channel?.id;
-    if (!channel || !(await deps.store.firstDelivery(`action:${action.action_ts}:${body.user.id}`))) return;
+    const delivery = `action:${action.action_ts}:${body.user.id}`;
+    if (!channel || !(await deps.store.firstDelivery(delivery))) return;
     const outcome = await cancelRequest(deps, { requestId: action.value ?? '', slackUserId: body.user.id });
     if (outcome.outcome !== 'cancelled') await tellOnly(client, channel, body.user.id, cancelReply(outcome));
+    await deps.store.finishDelivery(delivery);
   });
 
   app.event('app_mention', async ({ event, client }) => {

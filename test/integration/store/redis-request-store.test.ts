@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RedisRequestStore } from '../../../src/store/redis-request-store.js';
 import { requestRecord } from '../../support/builders.js';
-import { uniqueSuffix } from '../../support/harness.js';
+import { eventually, uniqueSuffix } from '../../support/harness.js';
 
 const record = (id: string) => requestRecord({ id });
 const decided = { event: 'decided', actor: 'UALICE' };
@@ -21,10 +21,41 @@ describe('the request store on Redis', () => {
   });
 
   it('never stores two records under one id', async () => {
-    expect(await store.create(record('r-dup'), decided)).toBe(true);
-    expect(await store.create({ ...record('r-dup'), description: 'other' }, decided)).toBe(false);
+    expect(await store.create(record('r-dup'), decided)).toBe('created');
+    expect(await store.create({ ...record('r-dup'), description: 'other' }, decided)).toBe('id-taken');
     expect((await store.get('r-dup'))?.description).toBe(record('r-dup').description);
     expect(await redis.xlen(store.auditKey('r-dup'))).toBe(1);
+  });
+
+  it('stores a request with the Slack delivery that led to it: the same delivery never makes a second one', async () => {
+    const delivery = `command:${uniqueSuffix()}`;
+    expect(await store.firstDelivery(delivery)).toBe(true);
+    expect(await store.create(record('r-first'), decided, delivery)).toBe('created');
+    // An attempt whose lease had lapsed got as far as storing: it finds the request and stores nothing.
+    expect(await store.create(record('r-second'), decided, delivery)).toBe('redelivered');
+    expect(await store.get('r-second')).toBeNull();
+    expect(await redis.exists(store.auditKey('r-second'))).toBe(0);
+    // Finishing the delivery keeps what it led to; a redelivery finds it handled.
+    await store.finishDelivery(delivery);
+    expect(await store.firstDelivery(delivery)).toBe(false);
+    expect(await store.create(record('r-third'), decided, delivery)).toBe('redelivered');
+  });
+
+  it('hands a delivery to one attempt at a time, and to a redelivery once the lease of a dead attempt lapses', async () => {
+    const delivery = `action:${uniqueSuffix()}`;
+    expect(await store.firstDelivery(delivery, 1)).toBe(true);
+    expect(await store.firstDelivery(delivery, 1)).toBe(false);
+    // The attempt holding it never finishes (it crashed): the delivery is not lost.
+    await eventually('the lease to lapse', () => store.firstDelivery(delivery));
+    expect(await store.create(record('r-retaken'), decided, delivery)).toBe('created');
+  });
+
+  it('keeps a finished delivery finished, whether or not it made a request', async () => {
+    const delivery = `view:${uniqueSuffix()}`;
+    expect(await store.firstDelivery(delivery)).toBe(true);
+    await store.finishDelivery(delivery);
+    expect(await store.firstDelivery(delivery)).toBe(false);
+    expect(await redis.ttl(`${prefix}:delivery:${delivery}`)).toBeGreaterThan(60);
   });
 
   it('lets exactly one of many concurrent transitions win, with one audit entry for it', async () => {
