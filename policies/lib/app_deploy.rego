@@ -1,7 +1,15 @@
-# app.deploy: which images a team may run in its namespace, how large, and how it is exposed.
+# METADATA
+# title: App deploys
+# description: >-
+#   A team deploys images from the allowed registries into its own namespace, within the replica and
+#   size ceilings of the cluster type; public routes need TLS.
+# related_resources:
+#   - ref: policies/README.md#appdeploy
+#     description: the app.deploy rules, registries and ceilings of each cluster type
 package n3r.lib.app_deploy
 
 import data.n3r.lib.format
+import data.n3r.lib.metadata
 import data.n3r.lib.namespaces
 
 settings := data.settings.deploy
@@ -10,27 +18,25 @@ params := input.request.params
 
 namespace := object.get(params, "namespace", null)
 
-applies if input.request.kind == "app.deploy"
+kind := "app.deploy"
+
+about := metadata.about(rego.metadata.chain())
+
+# The types of the params (lib/params.rego).
+param_types := {
+	"namespace": {"string"}, "app": {"string"}, "image": {"object"}, "replicas": {"number"},
+	"cpu_millicores": {"number"}, "memory_bytes": {"number"}, "route": {"null", "object"},
+}
+
+applies if input.request.kind == kind
 
 image := object.get(params, "image", {})
 
 route := object.get(params, "route", null)
 
-deny contains {
-	"rule": "deploy.namespace.unknown",
-	"message": namespaces.unknown_message(namespace),
-} if {
+deny contains d if {
 	applies
-	not namespaces.exists
-}
-
-deny contains {
-	"rule": "deploy.namespace.team",
-	"message": namespaces.foreign_message(namespace),
-} if {
-	applies
-	namespaces.exists
-	not namespaces.owned
+	some d in namespaces.denials("deploy", namespace)
 }
 
 deny contains {
@@ -166,23 +172,7 @@ other_targets contains target if {
 	target.name != input.cluster.name
 }
 
-deny contains {
-	"rule": "deploy.namespace.unknown",
-	"message": sprintf("namespace '%s' does not exist on cluster '%s'", [format.show(namespace), format.show(target.name)]),
-} if {
+deny contains d if {
 	some target in other_targets
-	not object.get(target, ["namespace", "exists"], false) == true
+	some d in namespaces.denials_on("deploy", namespace, target.name, object.get(target, "namespace", null))
 }
-
-deny contains {
-	"rule": "deploy.namespace.team",
-	"message": sprintf("namespace '%s' on cluster '%s' %s", [format.show(namespace), format.show(target.name), foreign_owner(target.namespace.team)]),
-} if {
-	some target in other_targets
-	target.namespace.exists == true
-	not object.get(target.namespace, "team", null) in input.request.requester.groups
-}
-
-foreign_owner(team) := sprintf("belongs to team '%s', and you are not a member of that team", [team]) if {
-	is_string(team)
-} else := "has no owning team, so no team may act in it"

@@ -1,15 +1,32 @@
-# logs.query: whose logs a requester may read, from which source, over how long a window and how many
-# lines. The audit group reads every namespace, including ones that no longer exist.
+# METADATA
+# title: Log queries
+# description: >-
+#   A team reads the access logs of its own namespaces over a bounded window; the audit group reads
+#   every namespace and the audit log.
+# related_resources:
+#   - ref: policies/README.md#logsquery
+#     description: the logs.query rules, windows and limits
 package n3r.lib.logs_query
 
 import data.n3r.lib.format
+import data.n3r.lib.metadata
 import data.n3r.lib.namespaces
 
 settings := data.settings.logs
 
 params := input.request.params
 
-applies if input.request.kind == "logs.query"
+kind := "logs.query"
+
+about := metadata.about(rego.metadata.chain())
+
+# The types of the params (lib/params.rego).
+param_types := {
+	"namespace": {"string"}, "source": {"string"}, "window_seconds": {"number"}, "limit": {"number"},
+	"raw_query": {"boolean"},
+}
+
+applies if input.request.kind == kind
 
 auditor if settings.audit_group in input.request.requester.groups
 

@@ -1,4 +1,10 @@
-# Builders and comparisons shared by the tests of every bundle.
+# METADATA
+# title: Test helpers
+# description: >-
+#   Builders and comparisons shared by the tests of every bundle.
+# related_resources:
+#   - ref: policies/README.md#tests
+#     description: how the policies are tested
 package n3r.lib.testing
 
 requester := {"slack_id": "UALICE", "email": "alice@example.com", "groups": ["team-a"]}

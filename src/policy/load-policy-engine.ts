@@ -13,7 +13,7 @@ import { describe, loadPolicyBundle, type PolicyBundle } from './policy-bundle.j
  * (the engine fails closed), the process reports not ready, and the reloader keeps looking for one.
  */
 export async function loadPolicyEngine(
-  settings: Pick<Settings, 'policyDir' | 'bundleUrl' | 'bundlePollMs'>,
+  settings: Pick<Settings, 'policyDir' | 'bundleUrl' | 'bundlePollMs' | 'policyDocsUrl'>,
   log: Logger,
 ): Promise<{ engine: OpaPolicyEngine; reloader: BundleReloader }> {
   const directory = new DirectoryBundleSource(settings.policyDir);
@@ -31,7 +31,7 @@ export async function loadPolicyEngine(
     }
     return loadPolicyBundle(settings.policyDir, type);
   };
-  const engine = new OpaPolicyEngine([], log);
+  const engine = new OpaPolicyEngine([], log, { docsUrl: settings.policyDocsUrl });
   await Promise.all(
     clusterTypes.map(async (clusterType) => {
       try {
