@@ -1,6 +1,8 @@
 # METADATA
 # title: Dedicated clusters
-# description: The policy of dedicated clusters (one organisation's clusters (GPU, regulated finance workloads), with more approvals).
+# description: >-
+#   The policy of dedicated clusters: one organisation's clusters (GPU, regulated finance
+#   workloads), with more approvals.
 # related_resources:
 #   - ref: policies/README.md#settings-typedatajson-datasettings
 #     description: the settings of each cluster type

@@ -124,7 +124,9 @@ deny contains {
 
 deny contains {
 	"rule": "acl.port.protocol",
-	"message": sprintf("protocol '%s' of port %s is not TCP or UDP", [format.show(protocol), format.show(field(p, "port"))]),
+	"message": sprintf("protocol '%s' of port %s is not TCP or UDP", [
+		format.show(protocol), format.show(field(p, "port")),
+	]),
 } if {
 	applies
 	some p in ports
@@ -282,11 +284,11 @@ valid_cidr(c) if {
 
 # canonical_number: decimal digits with no sign, exponent or leading zero, from 0 to max. Checked by
 # printing the number back rather than by a regex: opa-wasm compiles a regex on every evaluation.
-canonical_number(text, max) if {
+canonical_number(text, ceiling) if {
 	is_string(text)
 	n := to_number(text)
 	n >= 0
-	n <= max
+	n <= ceiling
 	format_int(n, 10) == text
 }
 

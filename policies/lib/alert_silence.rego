@@ -33,9 +33,10 @@ matchers := object.get(params, "matchers", [])
 
 deny contains {
 	"rule": "silence.oncall",
-	"message": sprintf("only the on-call of team '%s' (group '%s') may silence its alerts, and you are not in that group", [
-		team, oncall_group,
-	]),
+	"message": sprintf(
+		"only the on-call of team '%s' (group '%s') may silence its alerts, and you are not in that group",
+		[team, oncall_group],
+	),
 } if {
 	applies
 	not oncall_group in input.request.requester.groups
@@ -83,7 +84,7 @@ deny contains {
 team_matcher if {
 	some m in matchers
 	m.name == settings.team_label
-	m.value == object.get(params, "team", null)
+	m.value == params.team
 }
 
 positive(n) if {

@@ -60,13 +60,6 @@ deny contains {
 	settings.unpinned_images == "deny"
 }
 
-warnings contains sprintf("image '%s' %s; pin a version tag or a digest so that a restart cannot change what runs", [
-	format.show(object.get(image, "ref", null)), unpinned,
-]) if {
-	applies
-	settings.unpinned_images == "warn"
-}
-
 deny contains {
 	"rule": "deploy.replicas.max",
 	"message": sprintf("%s replicas are above the maximum of %v on %s clusters", [
@@ -99,7 +92,9 @@ deny contains {
 
 deny contains {
 	"rule": "deploy.route.tls",
-	"message": sprintf("the public route '%s' has no TLS; public routes must use TLS", [format.show(object.get(route, "host", null))]),
+	"message": sprintf("the public route '%s' has no TLS; public routes must use TLS", [
+		format.show(object.get(route, "host", null)),
+	]),
 } if {
 	applies
 	route != null
@@ -119,6 +114,38 @@ deny contains {
 	not settings.public_routes
 }
 
+deny contains {
+	"rule": "deploy.ha.unavailable",
+	"message": sprintf(
+		"deploys to every cluster of a region pair (--ha) are not offered on %s clusters",
+		[input.cluster.type],
+	),
+} if {
+	ha
+	not settings.high_availability == true
+}
+
+deny contains {
+	"rule": "deploy.ha.targets",
+	"message": "the clusters of the region pair are not known, so a deploy to all of them (--ha) cannot be allowed",
+} if {
+	ha
+	not known_targets
+}
+
+# With --ha, the namespace must also be the requester's team's on every other cluster of the pair.
+deny contains d if {
+	some target in other_targets
+	some d in namespaces.denials_on("deploy", namespace, target.name, object.get(target, "namespace", null))
+}
+
+warnings contains sprintf("image '%s' %s; pin a version tag or a digest so that a restart cannot change what runs", [
+	format.show(object.get(image, "ref", null)), unpinned,
+]) if {
+	applies
+	settings.unpinned_images == "warn"
+}
+
 approval_reasons contains {
 	"reason": sprintf("every deploy to a %s cluster needs approval", [input.cluster.type]),
 	"group": settings.approver_group,
@@ -129,7 +156,7 @@ approval_reasons contains {
 
 # unpinned says how the image can change under a running app; undefined for a pinned image.
 unpinned := "uses the mutable tag 'latest'" if {
-	object.get(image, "tag", null) == "latest"
+	image.tag == "latest"
 } else := "has neither a tag nor a digest" if {
 	object.get(image, "tag", null) == null
 	object.get(image, "digest", null) == null
@@ -144,22 +171,6 @@ ha if {
 
 targets := object.get(input.context, "targets", null)
 
-deny contains {
-	"rule": "deploy.ha.unavailable",
-	"message": sprintf("deploys to every cluster of a region pair (--ha) are not offered on %s clusters", [input.cluster.type]),
-} if {
-	ha
-	not settings.high_availability == true
-}
-
-deny contains {
-	"rule": "deploy.ha.targets",
-	"message": "the clusters of the region pair are not known, so a deploy to all of them (--ha) cannot be allowed",
-} if {
-	ha
-	not known_targets
-}
-
 known_targets if {
 	is_array(targets)
 	count(targets) > 0
@@ -170,9 +181,4 @@ other_targets contains target if {
 	ha
 	some target in targets
 	target.name != input.cluster.name
-}
-
-deny contains d if {
-	some target in other_targets
-	some d in namespaces.denials_on("deploy", namespace, target.name, object.get(target, "namespace", null))
 }

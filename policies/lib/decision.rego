@@ -29,9 +29,13 @@ approval(reasons) := {
 	"count": data.settings.approvers.count,
 	"expires_in": data.settings.approvers.expires_in,
 	"reasons": sort({r.reason | some r in reasons}),
-} if count(reasons) > 0
+} if {
+	count(reasons) > 0
+}
 
-approval(reasons) := {"required": false, "groups": [], "count": 0, "expires_in": "0s", "reasons": []} if count(reasons) == 0
+approval(reasons) := {"required": false, "groups": [], "count": 0, "expires_in": "0s", "reasons": []} if {
+	count(reasons) == 0
+}
 
 groups(reasons) := sort({r.group | some r in reasons})
 

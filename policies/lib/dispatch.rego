@@ -41,19 +41,19 @@ denials_of(name) := {object.union(d, {"about": data.n3r.lib[name].about}) | some
 
 kind_denials(name) := params.denials(requested, data.n3r.lib[name].param_types) | rule_denials(name)
 
-rule_denials(name) := data.n3r.lib[name].deny if {
-	data.n3r.lib[name].deny
-} else := set()
+default rule_denials(_) := set()
+
+rule_denials(name) := data.n3r.lib[name].deny
 
 # Approval reasons are objects {reason, group}: the text shown to approvers and the group that approves.
-reasons_of(name) := data.n3r.lib[name].approval_reasons if {
-	data.n3r.lib[name].approval_reasons
-} else := set()
+default reasons_of(_) := set()
 
-warnings_of(name) := data.n3r.lib[name].warnings if {
-	data.n3r.lib[name].warnings
-} else := set()
+reasons_of(name) := data.n3r.lib[name].approval_reasons
 
-obligations_of(name) := data.n3r.lib[name].obligations if {
-	data.n3r.lib[name].obligations
-} else := {}
+default warnings_of(_) := set()
+
+warnings_of(name) := data.n3r.lib[name].warnings
+
+default obligations_of(_) := {}
+
+obligations_of(name) := data.n3r.lib[name].obligations

@@ -61,7 +61,9 @@ deny contains {
 
 deny contains {
 	"rule": "es.tier",
-	"message": sprintf("tier '%s' is not offered; tiers are %s", [format.show(object.get(params, "tier", null)), format.list(sort(tiers))]),
+	"message": sprintf("tier '%s' is not offered; tiers are %s", [
+		format.show(object.get(params, "tier", null)), format.list(sort(tiers)),
+	]),
 } if {
 	offered
 	not object.get(params, "tier", null) in tiers
@@ -116,11 +118,13 @@ approval_reasons contains {
 }
 
 approval_reasons contains {
-	"reason": sprintf("more than %s of storage per Elasticsearch node", [format.size(settings.approval_above.storage_bytes)]),
+	"reason": sprintf("more than %s of storage per Elasticsearch node", [
+		format.size(settings.approval_above.storage_bytes),
+	]),
 	"group": settings.approver_group,
 } if {
 	offered
 	params.storage_bytes > settings.approval_above.storage_bytes
 }
 
-tiers := {tier | some tier, _ in settings.storage_classes}
+tiers contains tier if some tier, _ in settings.storage_classes

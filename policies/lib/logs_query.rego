@@ -68,7 +68,9 @@ deny contains {
 
 deny contains {
 	"rule": "logs.limit.max",
-	"message": sprintf("a limit of %v lines is above the maximum of %v lines per query", [params.limit, settings.max_limit]),
+	"message": sprintf("a limit of %v lines is above the maximum of %v lines per query", [
+		params.limit, settings.max_limit,
+	]),
 } if {
 	applies
 	params.limit > settings.max_limit
@@ -92,9 +94,10 @@ raw_query_allowed if {
 
 namespace := format.show(object.get(params, "namespace", null))
 
-foreign_message := sprintf("namespace '%s' does not exist on cluster '%s', and only the audit group '%s' may read logs of namespaces that are gone", [
-	namespace, input.cluster.name, settings.audit_group,
-]) if {
+foreign_message := sprintf(
+	"namespace '%s' does not exist on cluster '%s', and only the audit group '%s' may read logs of namespaces %s",
+	[namespace, input.cluster.name, settings.audit_group, "that are gone"],
+) if {
 	not namespaces.exists
 } else := sprintf("namespace '%s' belongs to team '%s'; only its members and the audit group '%s' may read its logs", [
 	namespace, namespaces.owner, settings.audit_group,

@@ -59,7 +59,10 @@ deny contains {
 
 deny contains {
 	"rule": "namespace.team.stateful_allowed",
-	"message": sprintf("team '%s' may not run stateful workloads, so it cannot have namespaces on this cluster", [params.team]),
+	"message": sprintf(
+		"team '%s' may not run stateful workloads, so it cannot have namespaces on this cluster",
+		[params.team],
+	),
 } if {
 	applies
 	settings.allowed_teams != null

@@ -34,12 +34,14 @@ denials_on(prefix, name, cluster, namespace) := {{
 	not exists_in(namespace)
 } else := {{
 	"rule": sprintf("%s.namespace.team", [prefix]),
-	"message": sprintf("namespace '%s'%s %s", [format.show(name), where(cluster), foreign(object.get(namespace, "team", null))]),
+	"message": sprintf("namespace '%s'%s %s", [
+		format.show(name), where(cluster), foreign(object.get(namespace, "team", null)),
+	]),
 }} if {
 	not owned_in(namespace)
 } else := set()
 
-exists_in(namespace) if object.get(namespace, "exists", false) == true
+exists_in(namespace) if namespace.exists == true
 
 owned_in(namespace) if {
 	exists_in(namespace)

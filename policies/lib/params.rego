@@ -12,9 +12,9 @@ package n3r.lib.params
 # each param name to the set of type names (type_name) it may have.
 denials(kind, _) := {{
 	"rule": "request.params",
-	"message": sprintf("the params of %s must be an object, and they are %s", [kind, params_type]),
+	"message": sprintf("the params of %s must be an object, and they are %s", [kind, given_type]),
 }} if {
-	params_type != "object"
+	given_type != "object"
 }
 
 denials(kind, types) := {{
@@ -25,13 +25,13 @@ denials(kind, types) := {{
 	found := type_of(name)
 	not found in allowed
 } if {
-	params_type == "object"
+	given_type == "object"
 }
 
 type_of(name) := type_name(input.request.params[name]) if {
 	_ = input.request.params[name]
 } else := "missing"
 
-params_type := type_name(input.request.params) if {
-	_ = input.request.params
-} else := "missing"
+default given_type := "missing"
+
+given_type := type_name(input.request.params)

@@ -1,6 +1,7 @@
 # METADATA
 # title: Public clusters
-# description: The policy of public clusters (general web apps, self-service, tight quotas).
+# description: >-
+#   The policy of public clusters: general web apps, self-service, tight quotas.
 # related_resources:
 #   - ref: policies/README.md#settings-typedatajson-datasettings
 #     description: the settings of each cluster type

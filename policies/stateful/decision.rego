@@ -1,6 +1,8 @@
 # METADATA
 # title: Stateful clusters
-# description: The policy of stateful clusters (Elasticsearch, Kafka and Vitess, with their storage classes, node counts and locality).
+# description: >-
+#   The policy of stateful clusters: Elasticsearch, Kafka and Vitess, with their storage classes,
+#   node counts and locality.
 # related_resources:
 #   - ref: policies/README.md#settings-typedatajson-datasettings
 #     description: the settings of each cluster type
