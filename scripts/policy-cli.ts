@@ -2,8 +2,9 @@
 //   eval --type <public|dedicated|stateful> --input <file.json> [--bundles build/policies]
 //       prints the decision the compiled bundle gives, through the same engine the bot uses
 //   test [--min-coverage 90]
-//       compiles the bundles, runs `opa test` once per cluster type (lib + type + testdata, as the bundle
-//       is built) and fails on a failing test or when the merged line coverage is below the minimum
+//       compiles the bundles, lints the Rego (opa fmt, opa check --strict per bundle, Regal), runs `opa test`
+//       once per cluster type (lib + type + testdata, as the bundle is built) and fails on a lint finding, a
+//       failing test or when the merged line coverage is below the minimum
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,12 +60,16 @@ interface CoverageReport {
 async function test(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { 'min-coverage': { type: 'string', default: '90' } } });
   const minimum = Number(values['min-coverage']);
-  const { opa } = await ensureTools(projectRoot);
+  const { opa, regal } = await ensureTools(projectRoot);
   const build = spawnSync('bash', [join(projectRoot, 'scripts/build-policies.sh')], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
 
   const policies = join(projectRoot, 'policies');
   const capabilities = join(projectRoot, 'build/policies/capabilities.json');
+  if (!lint(opa, regal, policies, capabilities)) {
+    console.error('policy lint failed');
+    process.exit(1);
+  }
   const covered = new Map<string, Set<number>>();
   const uncovered = new Map<string, Set<number>>();
   let failed = false;
@@ -125,4 +130,34 @@ async function test(args: string[]): Promise<void> {
     console.error(`policy coverage ${coverage.toFixed(1)}% is below the minimum of ${minimum}%`);
     process.exit(1);
   }
+}
+
+/**
+ * Lints policies/ as the Rego community does: `opa fmt` (no file would change), `opa check --strict` of
+ * each bundle as it is built (lib + type, wasm capabilities) and Regal (policies/.regal/config.yaml).
+ * Prints every finding; true when there is none.
+ */
+function lint(opa: string, regal: string, policies: string, capabilities: string): boolean {
+  const steps: { name: string; command: string; args: string[] }[] = [
+    { name: 'opa fmt', command: opa, args: ['fmt', '--list', '--fail', '.'] },
+    ...clusterTypes.map((type) => ({
+      name: `opa check --strict lib ${type}`,
+      command: opa,
+      args: ['check', '--strict', '--capabilities', capabilities, 'lib', type],
+    })),
+    { name: 'regal lint', command: regal, args: ['lint', '--format', 'compact', '.'] },
+  ];
+  let clean = true;
+  for (const step of steps) {
+    const result = spawnSync(step.command, step.args, { cwd: policies, encoding: 'utf8' });
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    if (result.status === 0) {
+      process.stdout.write(`${step.name}: ok\n`);
+      continue;
+    }
+    clean = false;
+    const hint = step.name === 'opa fmt' ? ' (these files need `opa fmt -w`)' : '';
+    process.stdout.write(`${step.name}: failed${hint}\n${output}\n`);
+  }
+  return clean;
 }
