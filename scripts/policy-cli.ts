@@ -4,7 +4,8 @@
 //   test [--min-coverage 90]
 //       compiles the bundles, lints the Rego (opa fmt, opa check --strict per bundle, Regal), runs `opa test`
 //       once per cluster type (lib + type + testdata, as the bundle is built) and fails on a lint finding, a
-//       failing test or when the merged line coverage is below the minimum
+//       request kind without a policy in some bundle (scripts/policy-kinds.ts), a failing test or when the
+//       merged line coverage is below the minimum
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +14,10 @@ import { clusterTypes } from '../src/config/cluster-registry.js';
 import { createLogger } from '../src/logger.js';
 import { OpaPolicyEngine } from '../src/policy/opa-policy-engine.js';
 import { loadPolicyBundle } from '../src/policy/policy-bundle.js';
+import { allKinds } from '../src/requests/registry.js';
 import { projectRoot } from './local-stack/stack.js';
 import { ensureTools } from './local-stack/tools.js';
+import { policyKindProblems } from './policy-kinds.js';
 
 const run = promisify(execFile);
 const [command, ...rest] = process.argv.slice(2);
@@ -70,6 +73,16 @@ async function test(args: string[]): Promise<void> {
     console.error('policy lint failed');
     process.exit(1);
   }
+  const kindProblems = await policyKindProblems({
+    opa,
+    kinds: allKinds.map((k) => k.id),
+    bundles: clusterTypes.map((type) => ({ type, dirs: [join(policies, 'lib'), join(policies, type)] })),
+  });
+  if (kindProblems.length > 0) {
+    console.error(`the request kinds and the policies disagree:\n  ${kindProblems.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`request kinds: every one of ${allKinds.length} has a policy in every bundle`);
   const covered = new Map<string, Set<number>>();
   const uncovered = new Map<string, Set<number>>();
   let failed = false;

@@ -105,7 +105,10 @@ export class OpaPolicyEngine implements PolicyEngine {
     if (!about) return rest;
     const { docsUrl } = this.options;
     const absolute = /^https?:\/\//.test(about.url);
-    return { ...rest, about: { ...about, url: docsUrl && !absolute ? new URL(about.url, docsUrl).href : about.url } };
+    return {
+      ...rest,
+      about: { ...about, url: docsUrl && !absolute ? new URL(about.url, docsUrl).href : about.url },
+    };
   }
 
   private evaluate(bundle: PolicyBundle, input: ArrayBuffer): Evaluation {
