@@ -4,7 +4,7 @@
 #   A team opens ACLs for its own namespace, on named ports, for a bounded time; egress to private
 #   ranges or to another cluster waits for the network approvers.
 # related_resources:
-#   - ref: policies/README.md#aclopen
+#   - ref: policies/README.md#aclopen-rules
 #     description: the acl.open rules and the TTLs of each cluster type
 package n3r.lib.acl_open
 

@@ -3,7 +3,7 @@
 # description: >-
 #   A team's on-call silences that team's alerts only, with the team's matcher, for a bounded time.
 # related_resources:
-#   - ref: policies/README.md#alertsilence
+#   - ref: policies/README.md#alertsilence-rules
 #     description: the alert.silence rules and durations
 package n3r.lib.alert_silence
 

@@ -4,7 +4,7 @@
 #   A team deploys images from the allowed registries into its own namespace, within the replica and
 #   size ceilings of the cluster type; public routes need TLS.
 # related_resources:
-#   - ref: policies/README.md#appdeploy
+#   - ref: policies/README.md#appdeploy-rules
 #     description: the app.deploy rules, registries and ceilings of each cluster type
 package n3r.lib.app_deploy
 

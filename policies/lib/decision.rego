@@ -4,7 +4,7 @@
 #   Turns the denials, approval needs, warnings and obligations gathered for a request into the
 #   contract's decision document.
 # related_resources:
-#   - ref: policies/README.md#decision-typedecision
+#   - ref: policies/README.md#decision-n3rtypedecision
 #     description: the decision document and how the rules fill it
 package n3r.lib.decision
 

@@ -4,7 +4,7 @@
 #   Elasticsearch runs on stateful clusters only, in the offered versions, on the storage class of
 #   its tier and within the size ceilings; large clusters wait for the stateful approvers.
 # related_resources:
-#   - ref: policies/README.md#elasticsearchprovision
+#   - ref: policies/README.md#elasticsearchprovision-rules
 #     description: the elasticsearch.provision rules, versions and tiers
 package n3r.lib.elasticsearch_provision
 

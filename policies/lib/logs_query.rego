@@ -4,7 +4,7 @@
 #   A team reads the access logs of its own namespaces over a bounded window; the audit group reads
 #   every namespace and the audit log.
 # related_resources:
-#   - ref: policies/README.md#logsquery
+#   - ref: policies/README.md#logsquery-rules
 #     description: the logs.query rules, windows and limits
 package n3r.lib.logs_query
 

@@ -4,7 +4,7 @@
 #   A team creates namespaces named with its prefix, within the quota of the cluster type; above the
 #   approval threshold, the approvers of the type decide.
 # related_resources:
-#   - ref: policies/README.md#namespacecreate
+#   - ref: policies/README.md#namespacecreate-rules
 #     description: the namespace.create rules and the quotas of each cluster type
 package n3r.lib.namespace_create
 

@@ -50,7 +50,7 @@ test_every_denial_links_the_package_of_its_rule if {
 	d := public.decision with input as testing.namespace_create({"cpu_millicores": 12000}, "public")
 	d.deny[0].about.title == "Namespaces"
 	startswith(d.deny[0].about.description, "A team creates namespaces named with its prefix")
-	d.deny[0].about.url == "policies/README.md#namespacecreate"
+	d.deny[0].about.url == "policies/README.md#namespacecreate-rules"
 }
 
 test_denies_a_namespace_that_already_exists if {

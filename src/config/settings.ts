@@ -51,7 +51,7 @@ const envSchema = z.object({
     .optional(),
   /**
    * Base URL for the links denials show (the policies' METADATA names paths such as
-   * `policies/README.md#aclopen`), e.g. the repository's web page with a trailing slash. @defaultValue unset: paths are shown as they are
+   * `policies/README.md#aclopen-rules`), e.g. the repository's web page with a trailing slash. @defaultValue unset: paths are shown as they are
    */
   N3R_POLICY_DOCS_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Pause between checks for newer policy bundles (directory or bundle server). @defaultValue 10000 */

@@ -89,7 +89,7 @@ describe('the policy engine on compiled bundles', () => {
       about: {
         title: 'Namespaces',
         description: expect.stringContaining('A team creates namespaces named with its prefix'),
-        url: 'https://git.example.com/n3r/chatops/blob/main/policies/README.md#namespacecreate',
+        url: 'https://git.example.com/n3r/chatops/blob/main/policies/README.md#namespacecreate-rules',
       },
     });
   });

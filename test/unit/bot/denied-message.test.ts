@@ -6,7 +6,7 @@ import { shownText } from '../../support/slack-blocks.js';
 const namespaces = {
   title: 'Namespaces',
   description: 'A team creates namespaces named with its prefix, within the quota of the cluster type.',
-  url: 'https://git.example.com/n3r/chatops/blob/main/policies/README.md#namespacecreate',
+  url: 'https://git.example.com/n3r/chatops/blob/main/policies/README.md#namespacecreate-rules',
 };
 
 const denied = (deny: Denial[]): Decision => ({
@@ -40,7 +40,7 @@ describe('the answer to a denied request', () => {
       '• cpu quota 12 cores is above the ceiling of 8 cores on public clusters `namespace.quota.cpu`\n' +
         '• memory quota 32Gi is above the ceiling of 16Gi on public clusters `namespace.quota.memory`',
       ':books: *Namespaces:* A team creates namespaces named with its prefix, within the quota of the cluster type. ' +
-        '<https://git.example.com/n3r/chatops/blob/main/policies/README.md#namespacecreate|Read more>',
+        '<https://git.example.com/n3r/chatops/blob/main/policies/README.md#namespacecreate-rules|Read more>',
       'Nothing was changed. policy public-test',
     ]);
   });
