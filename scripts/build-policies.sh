@@ -9,13 +9,16 @@ with_cache_lock ensure_opa
 out="${1:-$N3R_ROOT/build/policies}"
 mkdir -p "$out"
 # The builtins opa-wasm can evaluate, with the language features of this opa: a policy that uses
-# anything else fails here, at build time, instead of at evaluation.
+# anything else fails here, at build time, instead of at evaluation. rego.metadata.chain and
+# rego.metadata.rule stay: the compiler replaces their calls by the annotations themselves, so the wasm
+# never calls them (denials show their package's METADATA this way; policies/README.md#metadata).
 capabilities="$out/capabilities.json"
 "$OPA_BIN" capabilities --current | node -e '
   const current = JSON.parse(require("fs").readFileSync(0, "utf8"));
   const wasm = require(process.argv[1]);
   const supported = new Set(wasm.builtins.map((b) => b.name));
-  current.builtins = current.builtins.filter((b) => supported.has(b.name));
+  const constant = new Set(["rego.metadata.chain", "rego.metadata.rule"]);
+  current.builtins = current.builtins.filter((b) => supported.has(b.name) || constant.has(b.name));
   process.stdout.write(JSON.stringify(current));
 ' "$N3R_ROOT/node_modules/@open-policy-agent/opa-wasm/capabilities.json" > "$capabilities" \
   || fail "could not derive opa-wasm capabilities"

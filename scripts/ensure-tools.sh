@@ -11,6 +11,7 @@ setup() {
   ensure_debian_package redis-server redis-server
   ensure_debian_package openssl openssl
   ensure_opa
+  ensure_regal
   ensure_etcd
   ensure_kwok
   ensure_kube
@@ -23,6 +24,7 @@ with_cache_lock setup "$@"
 cat <<OUT
 N3R_REDIS_SERVER=$(command -v redis-server)
 N3R_OPA=$OPA_BIN
+N3R_REGAL=$REGAL_BIN
 N3R_ETCD=$ETCD_BIN
 N3R_KUBE_BIN_DIR=$KUBE_BIN_DIR
 N3R_KWOK=$KWOK_BIN

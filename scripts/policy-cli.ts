@@ -2,18 +2,22 @@
 //   eval --type <public|dedicated|stateful> --input <file.json> [--bundles build/policies]
 //       prints the decision the compiled bundle gives, through the same engine the bot uses
 //   test [--min-coverage 90]
-//       compiles the bundles, runs `opa test` once per cluster type (lib + type + testdata, as the bundle
-//       is built) and fails on a failing test or when the merged line coverage is below the minimum
+//       compiles the bundles, lints the Rego (opa fmt, opa check --strict per bundle, Regal), runs `opa test`
+//       once per cluster type (lib + type + testdata, as the bundle is built) and fails on a lint finding, a
+//       request kind without a policy in some bundle (scripts/policy-kinds.ts), a failing test or when the
+//       merged line coverage is below the minimum
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { clusterTypes } from '../src/config/cluster-registry.js';
+import { allKinds } from '../src/kinds/index.js';
 import { createLogger } from '../src/logger.js';
 import { OpaPolicyEngine } from '../src/policy/opa-policy-engine.js';
 import { loadPolicyBundle } from '../src/policy/policy-bundle.js';
 import { projectRoot } from './local-stack/stack.js';
 import { ensureTools } from './local-stack/tools.js';
+import { policyKindProblems } from './policy-kinds.js';
 
 const run = promisify(execFile);
 const [command, ...rest] = process.argv.slice(2);
@@ -59,12 +63,26 @@ interface CoverageReport {
 async function test(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { 'min-coverage': { type: 'string', default: '90' } } });
   const minimum = Number(values['min-coverage']);
-  const { opa } = await ensureTools(projectRoot);
+  const { opa, regal } = await ensureTools(projectRoot);
   const build = spawnSync('bash', [join(projectRoot, 'scripts/build-policies.sh')], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
 
   const policies = join(projectRoot, 'policies');
   const capabilities = join(projectRoot, 'build/policies/capabilities.json');
+  if (!lint(opa, regal, policies, capabilities)) {
+    console.error('policy lint failed');
+    process.exit(1);
+  }
+  const kindProblems = await policyKindProblems({
+    opa,
+    kinds: allKinds.map((k) => k.id),
+    bundles: clusterTypes.map((type) => ({ type, dirs: [join(policies, 'lib'), join(policies, type)] })),
+  });
+  if (kindProblems.length > 0) {
+    console.error(`the request kinds and the policies disagree:\n  ${kindProblems.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`request kinds: every one of ${allKinds.length} has a policy in every bundle`);
   const covered = new Map<string, Set<number>>();
   const uncovered = new Map<string, Set<number>>();
   let failed = false;
@@ -125,4 +143,34 @@ async function test(args: string[]): Promise<void> {
     console.error(`policy coverage ${coverage.toFixed(1)}% is below the minimum of ${minimum}%`);
     process.exit(1);
   }
+}
+
+/**
+ * Lints policies/ as the Rego community does: `opa fmt` (no file would change), `opa check --strict` of
+ * each bundle as it is built (lib + type, wasm capabilities) and Regal (policies/.regal/config.yaml).
+ * Prints every finding; true when there is none.
+ */
+function lint(opa: string, regal: string, policies: string, capabilities: string): boolean {
+  const steps: { name: string; command: string; args: string[] }[] = [
+    { name: 'opa fmt', command: opa, args: ['fmt', '--list', '--fail', '.'] },
+    ...clusterTypes.map((type) => ({
+      name: `opa check --strict lib ${type}`,
+      command: opa,
+      args: ['check', '--strict', '--capabilities', capabilities, 'lib', type],
+    })),
+    { name: 'regal lint', command: regal, args: ['lint', '--format', 'compact', '.'] },
+  ];
+  let clean = true;
+  for (const step of steps) {
+    const result = spawnSync(step.command, step.args, { cwd: policies, encoding: 'utf8' });
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    if (result.status === 0) {
+      process.stdout.write(`${step.name}: ok\n`);
+      continue;
+    }
+    clean = false;
+    const hint = step.name === 'opa fmt' ? ' (these files need `opa fmt -w`)' : '';
+    process.stdout.write(`${step.name}: failed${hint}\n${output}\n`);
+  }
+  return clean;
 }

@@ -95,7 +95,7 @@ export function namespaceInventory(count: number, seed = 1): Record<string, Name
 
 /**
  * The mix of request kinds the bot sends (policies/README.md). Kinds the bundle does not know yet are
- * denied as `request.kind.unknown`: still a full evaluation, and they become real rules as policies land.
+ * denied as `policy.kind.none`: still a full evaluation, and they become real rules as policies land.
  */
 const mix: readonly { label: string; weight: number; build: Builder }[] = [
   { label: 'namespace.create/allowed', weight: 3, build: namespaceCreateAllowed },

@@ -139,3 +139,16 @@ export function initialState(blocks: unknown[]): Record<string, Record<string, J
   }
   return values;
 }
+
+/** The text a person reads on a message, block by block, as Slack lays it out. */
+export function shownText(blocks: unknown[]): string[] {
+  return (blocks as Record<string, unknown>[]).flatMap((block) => {
+    const text = (block.text as { text?: string } | undefined)?.text;
+    const fieldTexts = ((block.fields as { text: string }[] | undefined) ?? []).map((f) => f.text);
+    const contextTexts =
+      block.type === 'context'
+        ? ((block.elements as { text?: string }[] | undefined) ?? []).flatMap((e) => (e.text ? [e.text] : []))
+        : [];
+    return [...(text ? [text] : []), ...fieldTexts, ...contextTexts];
+  });
+}

@@ -14,7 +14,7 @@ test_allows_a_base_quota_without_approval if {
 test_asks_approval_for_a_quota_above_the_base if {
 	d := dedicated.decision with input as big
 	not d.allow
-	d.deny == []
+	testing.messages(d) == []
 	d.approval.required
 	d.approval.groups == ["n3r-approvers-dedicated"]
 	d.approval.count == 2
@@ -61,7 +61,7 @@ test_acl_ttls_go_up_to_thirty_days if {
 	month := dedicated.decision with input as testing.acl_egress({"ttl_seconds": 2592000}, "dedicated")
 	month.allow
 	longer := dedicated.decision with input as testing.acl_egress({"ttl_seconds": 2678400}, "dedicated")
-	longer.deny == [{"rule": "acl.ttl.max", "message": "the ACL TTL of 31 days is above the maximum of 30 days on dedicated clusters"}]
+	testing.messages(longer) == [{"rule": "acl.ttl.max", "message": "the ACL TTL of 31 days is above the maximum of 30 days on dedicated clusters"}]
 }
 
 deploy := testing.app_deploy({"image": {"registry": "ghcr.io", "ref": "ghcr.io/team-a/web:1.4.2"}}, "dedicated")
@@ -69,7 +69,7 @@ deploy := testing.app_deploy({"image": {"registry": "ghcr.io", "ref": "ghcr.io/t
 test_every_deploy_waits_for_a_dedicated_approver if {
 	d := dedicated.decision with input as deploy
 	not d.allow
-	d.deny == []
+	testing.messages(d) == []
 	d.approval == {
 		"required": true, "groups": ["n3r-approvers-dedicated"], "count": 2, "expires_in": "24h",
 		"reasons": ["every deploy to a dedicated cluster needs approval"],

@@ -1,8 +1,15 @@
-# acl.open: network ACLs a team may open for its namespace, towards what, on which ports, and for how
-# long. Every ACL expires: its TTL is an obligation the executor honours.
+# METADATA
+# title: Network ACLs
+# description: >-
+#   A team opens ACLs for its own namespace, on named ports, for a bounded time; egress to private
+#   ranges or to another cluster waits for the network approvers.
+# related_resources:
+#   - ref: policies/README.md#aclopen-rules
+#     description: the acl.open rules and the TTLs of each cluster type
 package n3r.lib.acl_open
 
 import data.n3r.lib.format
+import data.n3r.lib.metadata
 import data.n3r.lib.namespaces
 
 settings := data.settings.acl
@@ -11,7 +18,24 @@ params := input.request.params
 
 namespace := object.get(params, "namespace", null)
 
-applies if input.request.kind == "acl.open"
+kind := "acl.open"
+
+about := metadata.about(rego.metadata.chain())
+
+# The types of the params (lib/params.rego): some are the direction's (an unknown direction is
+# acl.direction's).
+param_types := object.union(common_param_types, direction_param_types[direction]) if {
+	direction_param_types[direction]
+} else := common_param_types
+
+common_param_types := {"namespace": {"string"}, "direction": {"string"}, "ports": {"array"}, "ttl_seconds": {"number"}}
+
+direction_param_types := {
+	"egress": {"destinations": {"array"}, "target": {"null", "object"}},
+	"ingress": {"via": {"string"}, "sources": {"array"}},
+}
+
+applies if input.request.kind == kind
 
 direction := object.get(params, "direction", null)
 
@@ -56,21 +80,9 @@ deny contains {
 	not direction in {"egress", "ingress"}
 }
 
-deny contains {
-	"rule": "acl.namespace.unknown",
-	"message": namespaces.unknown_message(namespace),
-} if {
+deny contains d if {
 	applies
-	not namespaces.exists
-}
-
-deny contains {
-	"rule": "acl.namespace.team",
-	"message": namespaces.foreign_message(namespace),
-} if {
-	applies
-	namespaces.exists
-	not namespaces.owned
+	some d in namespaces.denials("acl", namespace)
 }
 
 deny contains {
@@ -112,7 +124,9 @@ deny contains {
 
 deny contains {
 	"rule": "acl.port.protocol",
-	"message": sprintf("protocol '%s' of port %s is not TCP or UDP", [format.show(protocol), format.show(field(p, "port"))]),
+	"message": sprintf("protocol '%s' of port %s is not TCP or UDP", [
+		format.show(protocol), format.show(field(p, "port")),
+	]),
 } if {
 	applies
 	some p in ports
@@ -270,11 +284,11 @@ valid_cidr(c) if {
 
 # canonical_number: decimal digits with no sign, exponent or leading zero, from 0 to max. Checked by
 # printing the number back rather than by a regex: opa-wasm compiles a regex on every evaluation.
-canonical_number(text, max) if {
+canonical_number(text, ceiling) if {
 	is_string(text)
 	n := to_number(text)
 	n >= 0
-	n <= max
+	n <= ceiling
 	format_int(n, 10) == text
 }
 

@@ -1,14 +1,27 @@
-# alert.silence: the on-call of a team may silence that team's alerts, for a bounded time, never all
-# alerts: the silence must carry the team's label.
+# METADATA
+# title: Alert silences
+# description: >-
+#   A team's on-call silences that team's alerts only, with the team's matcher, for a bounded time.
+# related_resources:
+#   - ref: policies/README.md#alertsilence-rules
+#     description: the alert.silence rules and durations
 package n3r.lib.alert_silence
 
 import data.n3r.lib.format
+import data.n3r.lib.metadata
 
 settings := data.settings.silence
 
 params := input.request.params
 
-applies if input.request.kind == "alert.silence"
+kind := "alert.silence"
+
+about := metadata.about(rego.metadata.chain())
+
+# The types of the params (lib/params.rego).
+param_types := {"team": {"string"}, "duration_seconds": {"number"}, "matchers": {"array"}}
+
+applies if input.request.kind == kind
 
 team := format.show(object.get(params, "team", null))
 
@@ -20,9 +33,10 @@ matchers := object.get(params, "matchers", [])
 
 deny contains {
 	"rule": "silence.oncall",
-	"message": sprintf("only the on-call of team '%s' (group '%s') may silence its alerts, and you are not in that group", [
-		team, oncall_group,
-	]),
+	"message": sprintf(
+		"only the on-call of team '%s' (group '%s') may silence its alerts, and you are not in that group",
+		[team, oncall_group],
+	),
 } if {
 	applies
 	not oncall_group in input.request.requester.groups
@@ -70,7 +84,7 @@ deny contains {
 team_matcher if {
 	some m in matchers
 	m.name == settings.team_label
-	m.value == object.get(params, "team", null)
+	m.value == params.team
 }
 
 positive(n) if {

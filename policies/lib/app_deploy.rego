@@ -1,7 +1,15 @@
-# app.deploy: which images a team may run in its namespace, how large, and how it is exposed.
+# METADATA
+# title: App deploys
+# description: >-
+#   A team deploys images from the allowed registries into its own namespace, within the replica and
+#   size ceilings of the cluster type; public routes need TLS.
+# related_resources:
+#   - ref: policies/README.md#appdeploy-rules
+#     description: the app.deploy rules, registries and ceilings of each cluster type
 package n3r.lib.app_deploy
 
 import data.n3r.lib.format
+import data.n3r.lib.metadata
 import data.n3r.lib.namespaces
 
 settings := data.settings.deploy
@@ -10,27 +18,25 @@ params := input.request.params
 
 namespace := object.get(params, "namespace", null)
 
-applies if input.request.kind == "app.deploy"
+kind := "app.deploy"
+
+about := metadata.about(rego.metadata.chain())
+
+# The types of the params (lib/params.rego).
+param_types := {
+	"namespace": {"string"}, "app": {"string"}, "image": {"object"}, "replicas": {"number"},
+	"cpu_millicores": {"number"}, "memory_bytes": {"number"}, "route": {"null", "object"},
+}
+
+applies if input.request.kind == kind
 
 image := object.get(params, "image", {})
 
 route := object.get(params, "route", null)
 
-deny contains {
-	"rule": "deploy.namespace.unknown",
-	"message": namespaces.unknown_message(namespace),
-} if {
+deny contains d if {
 	applies
-	not namespaces.exists
-}
-
-deny contains {
-	"rule": "deploy.namespace.team",
-	"message": namespaces.foreign_message(namespace),
-} if {
-	applies
-	namespaces.exists
-	not namespaces.owned
+	some d in namespaces.denials("deploy", namespace)
 }
 
 deny contains {
@@ -52,13 +58,6 @@ deny contains {
 } if {
 	applies
 	settings.unpinned_images == "deny"
-}
-
-warnings contains sprintf("image '%s' %s; pin a version tag or a digest so that a restart cannot change what runs", [
-	format.show(object.get(image, "ref", null)), unpinned,
-]) if {
-	applies
-	settings.unpinned_images == "warn"
 }
 
 deny contains {
@@ -93,7 +92,9 @@ deny contains {
 
 deny contains {
 	"rule": "deploy.route.tls",
-	"message": sprintf("the public route '%s' has no TLS; public routes must use TLS", [format.show(object.get(route, "host", null))]),
+	"message": sprintf("the public route '%s' has no TLS; public routes must use TLS", [
+		format.show(object.get(route, "host", null)),
+	]),
 } if {
 	applies
 	route != null
@@ -113,6 +114,38 @@ deny contains {
 	not settings.public_routes
 }
 
+deny contains {
+	"rule": "deploy.ha.unavailable",
+	"message": sprintf(
+		"deploys to every cluster of a region pair (--ha) are not offered on %s clusters",
+		[input.cluster.type],
+	),
+} if {
+	ha
+	not settings.high_availability == true
+}
+
+deny contains {
+	"rule": "deploy.ha.targets",
+	"message": "the clusters of the region pair are not known, so a deploy to all of them (--ha) cannot be allowed",
+} if {
+	ha
+	not known_targets
+}
+
+# With --ha, the namespace must also be the requester's team's on every other cluster of the pair.
+deny contains d if {
+	some target in other_targets
+	some d in namespaces.denials_on("deploy", namespace, target.name, object.get(target, "namespace", null))
+}
+
+warnings contains sprintf("image '%s' %s; pin a version tag or a digest so that a restart cannot change what runs", [
+	format.show(object.get(image, "ref", null)), unpinned,
+]) if {
+	applies
+	settings.unpinned_images == "warn"
+}
+
 approval_reasons contains {
 	"reason": sprintf("every deploy to a %s cluster needs approval", [input.cluster.type]),
 	"group": settings.approver_group,
@@ -123,7 +156,7 @@ approval_reasons contains {
 
 # unpinned says how the image can change under a running app; undefined for a pinned image.
 unpinned := "uses the mutable tag 'latest'" if {
-	object.get(image, "tag", null) == "latest"
+	image.tag == "latest"
 } else := "has neither a tag nor a digest" if {
 	object.get(image, "tag", null) == null
 	object.get(image, "digest", null) == null
@@ -138,22 +171,6 @@ ha if {
 
 targets := object.get(input.context, "targets", null)
 
-deny contains {
-	"rule": "deploy.ha.unavailable",
-	"message": sprintf("deploys to every cluster of a region pair (--ha) are not offered on %s clusters", [input.cluster.type]),
-} if {
-	ha
-	not settings.high_availability == true
-}
-
-deny contains {
-	"rule": "deploy.ha.targets",
-	"message": "the clusters of the region pair are not known, so a deploy to all of them (--ha) cannot be allowed",
-} if {
-	ha
-	not known_targets
-}
-
 known_targets if {
 	is_array(targets)
 	count(targets) > 0
@@ -165,24 +182,3 @@ other_targets contains target if {
 	some target in targets
 	target.name != input.cluster.name
 }
-
-deny contains {
-	"rule": "deploy.namespace.unknown",
-	"message": sprintf("namespace '%s' does not exist on cluster '%s'", [format.show(namespace), format.show(target.name)]),
-} if {
-	some target in other_targets
-	not object.get(target, ["namespace", "exists"], false) == true
-}
-
-deny contains {
-	"rule": "deploy.namespace.team",
-	"message": sprintf("namespace '%s' on cluster '%s' %s", [format.show(namespace), format.show(target.name), foreign_owner(target.namespace.team)]),
-} if {
-	some target in other_targets
-	target.namespace.exists == true
-	not object.get(target.namespace, "team", null) in input.request.requester.groups
-}
-
-foreign_owner(team) := sprintf("belongs to team '%s', and you are not a member of that team", [team]) if {
-	is_string(team)
-} else := "has no owning team, so no team may act in it"

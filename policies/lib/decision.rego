@@ -1,5 +1,11 @@
-# Turns the denials, approval needs, warnings and obligations gathered for a request into the
-# contract's decision document.
+# METADATA
+# title: The decision document
+# description: >-
+#   Turns the denials, approval needs, warnings and obligations gathered for a request into the
+#   contract's decision document.
+# related_resources:
+#   - ref: policies/README.md#decision-n3rtypedecision
+#     description: the decision document and how the rules fill it
 package n3r.lib.decision
 
 # decide builds the decision from a set of denials ({rule, message}), a set of approval reasons
@@ -12,8 +18,9 @@ decide(denials, approval_reasons, warnings, obligations) := {
 	"obligations": binding(denials, obligations),
 }
 
-# Denials in the order of their rule ids, then messages: the same order in Go and in wasm.
-ordered(denials) := [{"rule": pair[0], "message": pair[1]} | some pair in sort([[d.rule, d.message] | some d in denials])]
+# Denials in the order of their rule ids, then messages: the same order in Go and in wasm. Each keeps what
+# else it carries (the `about` of the package that gave it).
+ordered(denials) := [entry[2] | some entry in sort([[d.rule, d.message, d] | some d in denials])]
 
 # The groups are the union of the groups the reasons name; the count is the cluster type's.
 approval(reasons) := {
@@ -22,9 +29,13 @@ approval(reasons) := {
 	"count": data.settings.approvers.count,
 	"expires_in": data.settings.approvers.expires_in,
 	"reasons": sort({r.reason | some r in reasons}),
-} if count(reasons) > 0
+} if {
+	count(reasons) > 0
+}
 
-approval(reasons) := {"required": false, "groups": [], "count": 0, "expires_in": "0s", "reasons": []} if count(reasons) == 0
+approval(reasons) := {"required": false, "groups": [], "count": 0, "expires_in": "0s", "reasons": []} if {
+	count(reasons) == 0
+}
 
 groups(reasons) := sort({r.group | some r in reasons})
 

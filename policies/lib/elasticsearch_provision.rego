@@ -1,15 +1,32 @@
-# elasticsearch.provision: Elasticsearch clusters, on stateful clusters only, in offered versions, on the
-# storage class of their tier, within size ceilings; large ones need the stateful approvers.
+# METADATA
+# title: Elasticsearch
+# description: >-
+#   Elasticsearch runs on stateful clusters only, in the offered versions, on the storage class of
+#   its tier and within the size ceilings; large clusters wait for the stateful approvers.
+# related_resources:
+#   - ref: policies/README.md#elasticsearchprovision-rules
+#     description: the elasticsearch.provision rules, versions and tiers
 package n3r.lib.elasticsearch_provision
 
 import data.n3r.lib.format
+import data.n3r.lib.metadata
 import data.n3r.lib.namespaces
 
 settings := data.settings.elasticsearch
 
 params := input.request.params
 
-applies if input.request.kind == "elasticsearch.provision"
+kind := "elasticsearch.provision"
+
+about := metadata.about(rego.metadata.chain())
+
+# The types of the params (lib/params.rego).
+param_types := {
+	"namespace": {"string"}, "name": {"string"}, "version": {"string"}, "nodes": {"number"},
+	"storage_bytes": {"number"}, "tier": {"string"}, "storage_class": {"string"},
+}
+
+applies if input.request.kind == kind
 
 # offered: this cluster type runs Elasticsearch. Elsewhere only es.cluster_type answers.
 offered if {
@@ -27,21 +44,9 @@ deny contains {
 	not offered
 }
 
-deny contains {
-	"rule": "es.namespace.unknown",
-	"message": namespaces.unknown_message(object.get(params, "namespace", null)),
-} if {
+deny contains d if {
 	offered
-	not namespaces.exists
-}
-
-deny contains {
-	"rule": "es.namespace.team",
-	"message": namespaces.foreign_message(object.get(params, "namespace", null)),
-} if {
-	offered
-	namespaces.exists
-	not namespaces.owned
+	some d in namespaces.denials("es", object.get(params, "namespace", null))
 }
 
 deny contains {
@@ -56,7 +61,9 @@ deny contains {
 
 deny contains {
 	"rule": "es.tier",
-	"message": sprintf("tier '%s' is not offered; tiers are %s", [format.show(object.get(params, "tier", null)), format.list(sort(tiers))]),
+	"message": sprintf("tier '%s' is not offered; tiers are %s", [
+		format.show(object.get(params, "tier", null)), format.list(sort(tiers)),
+	]),
 } if {
 	offered
 	not object.get(params, "tier", null) in tiers
@@ -111,11 +118,13 @@ approval_reasons contains {
 }
 
 approval_reasons contains {
-	"reason": sprintf("more than %s of storage per Elasticsearch node", [format.size(settings.approval_above.storage_bytes)]),
+	"reason": sprintf("more than %s of storage per Elasticsearch node", [
+		format.size(settings.approval_above.storage_bytes),
+	]),
 	"group": settings.approver_group,
 } if {
 	offered
 	params.storage_bytes > settings.approval_above.storage_bytes
 }
 
-tiers := {tier | some tier, _ in settings.storage_classes}
+tiers contains tier if some tier, _ in settings.storage_classes

@@ -1,4 +1,10 @@
-# Renders quantities for denial messages and approval reasons: cores, bytes, durations, lists.
+# METADATA
+# title: Message formatting
+# description: >-
+#   Renders quantities for denial messages and approval reasons: cores, bytes, durations, lists.
+# related_resources:
+#   - ref: policies/README.md#rules
+#     description: how messages name values and limits
 package n3r.lib.format
 
 gibibyte := 1073741824

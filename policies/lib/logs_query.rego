@@ -1,15 +1,32 @@
-# logs.query: whose logs a requester may read, from which source, over how long a window and how many
-# lines. The audit group reads every namespace, including ones that no longer exist.
+# METADATA
+# title: Log queries
+# description: >-
+#   A team reads the access logs of its own namespaces over a bounded window; the audit group reads
+#   every namespace and the audit log.
+# related_resources:
+#   - ref: policies/README.md#logsquery-rules
+#     description: the logs.query rules, windows and limits
 package n3r.lib.logs_query
 
 import data.n3r.lib.format
+import data.n3r.lib.metadata
 import data.n3r.lib.namespaces
 
 settings := data.settings.logs
 
 params := input.request.params
 
-applies if input.request.kind == "logs.query"
+kind := "logs.query"
+
+about := metadata.about(rego.metadata.chain())
+
+# The types of the params (lib/params.rego).
+param_types := {
+	"namespace": {"string"}, "source": {"string"}, "window_seconds": {"number"}, "limit": {"number"},
+	"raw_query": {"boolean"},
+}
+
+applies if input.request.kind == kind
 
 auditor if settings.audit_group in input.request.requester.groups
 
@@ -51,7 +68,9 @@ deny contains {
 
 deny contains {
 	"rule": "logs.limit.max",
-	"message": sprintf("a limit of %v lines is above the maximum of %v lines per query", [params.limit, settings.max_limit]),
+	"message": sprintf("a limit of %v lines is above the maximum of %v lines per query", [
+		params.limit, settings.max_limit,
+	]),
 } if {
 	applies
 	params.limit > settings.max_limit
@@ -75,9 +94,10 @@ raw_query_allowed if {
 
 namespace := format.show(object.get(params, "namespace", null))
 
-foreign_message := sprintf("namespace '%s' does not exist on cluster '%s', and only the audit group '%s' may read logs of namespaces that are gone", [
-	namespace, input.cluster.name, settings.audit_group,
-]) if {
+foreign_message := sprintf(
+	"namespace '%s' does not exist on cluster '%s', and only the audit group '%s' may read logs of namespaces %s",
+	[namespace, input.cluster.name, settings.audit_group, "that are gone"],
+) if {
 	not namespaces.exists
 } else := sprintf("namespace '%s' belongs to team '%s'; only its members and the audit group '%s' may read its logs", [
 	namespace, namespaces.owner, settings.audit_group,

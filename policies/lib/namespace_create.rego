@@ -1,13 +1,28 @@
-# namespace.create: who may create which namespace, with how much quota, on this type of cluster.
+# METADATA
+# title: Namespaces
+# description: >-
+#   A team creates namespaces named with its prefix, within the quota of the cluster type; above the
+#   approval threshold, the approvers of the type decide.
+# related_resources:
+#   - ref: policies/README.md#namespacecreate-rules
+#     description: the namespace.create rules and the quotas of each cluster type
 package n3r.lib.namespace_create
 
 import data.n3r.lib.format
+import data.n3r.lib.metadata
 
 settings := data.settings.namespace
 
 params := input.request.params
 
-applies if input.request.kind == "namespace.create"
+kind := "namespace.create"
+
+about := metadata.about(rego.metadata.chain())
+
+# The types of the params (lib/params.rego).
+param_types := {"name": {"string"}, "team": {"string"}, "cpu_millicores": {"number"}, "memory_bytes": {"number"}}
+
+applies if input.request.kind == kind
 
 deny contains {
 	"rule": "namespace.exists",
@@ -44,7 +59,10 @@ deny contains {
 
 deny contains {
 	"rule": "namespace.team.stateful_allowed",
-	"message": sprintf("team '%s' may not run stateful workloads, so it cannot have namespaces on this cluster", [params.team]),
+	"message": sprintf(
+		"team '%s' may not run stateful workloads, so it cannot have namespaces on this cluster",
+		[params.team],
+	),
 } if {
 	applies
 	settings.allowed_teams != null

@@ -1,4 +1,10 @@
-# Builders and comparisons shared by the tests of every bundle.
+# METADATA
+# title: Test helpers
+# description: >-
+#   Builders and comparisons shared by the tests of every bundle.
+# related_resources:
+#   - ref: policies/README.md#tests
+#     description: how the policies are tested
 package n3r.lib.testing
 
 requester := {"slack_id": "UALICE", "email": "alice@example.com", "groups": ["team-a"]}
@@ -135,7 +141,7 @@ matches(decision, expect) if {
 	approval_matches(decision.approval, object.get(expect, "approval", null))
 }
 
-approval_matches(_, expected) if expected == null
+approval_matches(_, null)
 
 approval_matches(approval, expected) if {
 	approval.required == expected.required
@@ -152,3 +158,7 @@ summary(decision) := sprintf("allow=%v deny=%v approval=%v", [
 expected(expect) := sprintf("allow=%v deny=%v approval=%v", [
 	expect.allow, sort(expect.deny), object.get(expect, "approval", "(not compared)"),
 ])
+
+# messages(decision) is the decision's denials as {rule, message}, in order: what a test compares when
+# the `about` of each denial's package is not the point.
+messages(decision) := [{"rule": d.rule, "message": d.message} | some d in decision.deny]

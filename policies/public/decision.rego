@@ -1,7 +1,26 @@
-# Entry point of the public cluster bundle: n3r/public/decision.
+# METADATA
+# title: Public clusters
+# description: >-
+#   The policy of public clusters: general web apps, self-service, tight quotas.
+# related_resources:
+#   - ref: policies/README.md#settings-typedatajson-datasettings
+#     description: the settings of each cluster type
 package n3r.public
 
-import data.n3r.lib.decision as lib
-import data.n3r.lib.requests
+import data.n3r.lib.dispatch
 
-decision := lib.decide(requests.deny, requests.approval_reasons, requests.warnings, requests.obligations)
+# The dispatch table of this bundle: every request kind that public clusters decide, with the package under
+# data.n3r.lib that holds its rules. A kind that is not here is denied (policy.kind.none); one that
+# must never run here is listed with rules that deny it, as elasticsearch_provision does off stateful.
+kinds := {
+	"namespace.create": "namespace_create",
+	"acl.open": "acl_open",
+	"app.deploy": "app_deploy",
+	"elasticsearch.provision": "elasticsearch_provision",
+	"logs.query": "logs_query",
+	"alert.silence": "alert_silence",
+}
+
+# METADATA
+# entrypoint: true
+decision := dispatch.decide(kinds)

@@ -6,7 +6,7 @@ import data.n3r.public
 test_allows_a_team_member_creating_a_prefixed_namespace_within_quota if {
 	d := public.decision with input as testing.namespace_create({}, "public")
 	d.allow
-	d.deny == []
+	testing.messages(d) == []
 	not d.approval.required
 }
 
@@ -37,12 +37,20 @@ test_lists_every_reason_at_once if {
 
 test_quota_message_names_the_ceiling if {
 	d := public.decision with input as testing.namespace_create({"cpu_millicores": 12000}, "public")
-	d.deny == [{"rule": "namespace.quota.cpu", "message": "cpu quota 12 cores is above the ceiling of 8 cores on public clusters"}]
+	testing.messages(d) == [{"rule": "namespace.quota.cpu", "message": "cpu quota 12 cores is above the ceiling of 8 cores on public clusters"}]
 }
 
-test_denies_an_unknown_kind if {
+test_denies_a_kind_without_a_policy if {
 	d := public.decision with input as object.union(testing.namespace_create({}, "public"), {"request": {"kind": "cluster.delete"}})
-	testing.rules(d) == {"request.kind.unknown"}
+	testing.messages(d) == [{"rule": "policy.kind.none", "message": "no policy for cluster.delete on public clusters"}]
+	d.deny[0].about.url == "policies/README.md#dispatch-fails-closed"
+}
+
+test_every_denial_links_the_package_of_its_rule if {
+	d := public.decision with input as testing.namespace_create({"cpu_millicores": 12000}, "public")
+	d.deny[0].about.title == "Namespaces"
+	startswith(d.deny[0].about.description, "A team creates namespaces named with its prefix")
+	d.deny[0].about.url == "policies/README.md#namespacecreate-rules"
 }
 
 test_denies_a_namespace_that_already_exists if {
@@ -56,7 +64,7 @@ test_acl_ttls_go_up_to_seven_days if {
 	week.allow
 	week.obligations == {"ttl_seconds": 604800}
 	longer := public.decision with input as testing.acl_egress({"ttl_seconds": 691200}, "public")
-	longer.deny == [{"rule": "acl.ttl.max", "message": "the ACL TTL of 8 days is above the maximum of 7 days on public clusters"}]
+	testing.messages(longer) == [{"rule": "acl.ttl.max", "message": "the ACL TTL of 8 days is above the maximum of 7 days on public clusters"}]
 	longer.obligations == {}
 }
 
@@ -94,7 +102,7 @@ test_deploy_ceilings if {
 
 test_elasticsearch_is_not_offered if {
 	d := public.decision with input as testing.elasticsearch_provision({}, "public")
-	d.deny == [{
+	testing.messages(d) == [{
 		"rule": "es.cluster_type",
 		"message": "Elasticsearch can only be provisioned on stateful clusters, and 'test-cluster' is a public cluster",
 	}]

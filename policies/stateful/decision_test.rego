@@ -58,8 +58,8 @@ test_acl_ttls_go_up_to_fourteen_days if {
 }
 
 test_deploys_run_only_internal_routes_and_the_platform_registry if {
-	internal := stateful.decision with input as data_team(testing.app_deploy({"route": {"public": false}}, "stateful"))
-	internal.allow
+	internal_route := stateful.decision with input as data_team(testing.app_deploy({"route": {"public": false}}, "stateful"))
+	internal_route.allow
 	d := stateful.decision with input as data_team(testing.app_deploy({"image": {"registry": "ghcr.io"}}, "stateful"))
 	testing.rules(d) == {"deploy.image.registry", "deploy.route.public"}
 }

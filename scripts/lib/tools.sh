@@ -22,6 +22,18 @@ ensure_opa() {
     github.com/open-policy-agent/opa
 }
 
+# Regal, the Rego linter, built from its Go module like opa. Regal embeds its own opa: v0.42.0 is built
+# with opa v1.18 (the newest Regal served; it does not compile against opa v1.22's gobwas/glob v1.1),
+# which parses the same Rego v1 as tools/opa. Its config reads the wasm capabilities of the build.
+ensure_regal() {
+  local v; v="$(tool_version regal github.com/open-policy-agent/regal)"
+  REGAL_BIN="$N3R_CACHE/regal-$v/regal"
+  [ -x "$REGAL_BIN" ] && return 0
+  progress "building regal $v from its Go module (several minutes on a cold Go cache)"
+  go_build_into "$N3R_CACHE/regal-$v" regal -ldflags "-s -w -X github.com/open-policy-agent/regal/pkg/version.Version=$v" \
+    github.com/open-policy-agent/regal
+}
+
 ensure_etcd() {
   local v; v="$(tool_version etcd go.etcd.io/etcd/server/v3)"
   ETCD_BIN="$N3R_CACHE/etcd-$v/etcd"

@@ -7,6 +7,8 @@ const run = promisify(execFile);
 export interface ToolPaths {
   redisServer: string;
   opa: string;
+  /** Regal, the Rego linter. */
+  regal: string;
   etcd: string;
   kubeBinDir: string;
   kwok: string;
@@ -39,6 +41,7 @@ export async function ensureTools(root: string): Promise<ToolPaths> {
   return {
     redisServer: get('N3R_REDIS_SERVER'),
     opa: get('N3R_OPA'),
+    regal: get('N3R_REGAL'),
     etcd: get('N3R_ETCD'),
     kubeBinDir: get('N3R_KUBE_BIN_DIR'),
     kwok: get('N3R_KWOK'),

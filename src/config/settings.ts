@@ -49,6 +49,11 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/ })
     .refine((u) => u.includes('{type}'), 'must contain {type}')
     .optional(),
+  /**
+   * Base URL for the links denials show (the policies' METADATA names paths such as
+   * `policies/README.md#aclopen-rules`), e.g. the repository's web page with a trailing slash. @defaultValue unset: paths are shown as they are
+   */
+  N3R_POLICY_DOCS_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Pause between checks for newer policy bundles (directory or bundle server). @defaultValue 10000 */
   N3R_BUNDLE_POLL_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long a job's lock lasts; a crashed worker's jobs run again after about this long. @defaultValue 30000 */
@@ -107,6 +112,8 @@ export type Settings = Readonly<{
   policyDir: string;
   bundleUrl: string | undefined;
   bundlePollMs: number;
+  /** Base URL the policies' documentation links are resolved against. */
+  policyDocsUrl: string | undefined;
   kubeconfigPath: string | undefined;
   kubeRateLimit: { qps: number; burst: number };
   jobs: { lockMs: number; concurrencyPerCluster: number; grantSweepMs: number };
@@ -173,6 +180,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     policyDir: e.N3R_POLICY_DIR,
     bundleUrl: e.N3R_BUNDLE_URL,
     bundlePollMs: e.N3R_BUNDLE_POLL_MS,
+    policyDocsUrl: e.N3R_POLICY_DOCS_URL,
     kubeconfigPath: e.KUBECONFIG,
     kubeRateLimit: { qps: e.N3R_KUBE_QPS, burst: e.N3R_KUBE_BURST },
     jobs: {

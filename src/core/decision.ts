@@ -1,9 +1,19 @@
-/** The policy contract (policies/README.md, v1): what the bot sends and what a bundle answers. */
+/** The policy contract (policies/README.md, v2): what the bot sends and what a bundle answers. */
+
+/** The rule package a denial came from, from its METADATA annotations. */
+export interface PolicyAbout {
+  title: string;
+  description: string;
+  /** Where to read more: an http(s) URL, or a path in the repository when no docs URL is configured. */
+  url: string;
+}
 
 export interface Denial {
   /** Stable id of the rule that produced the denial, e.g. `namespace.name.prefix`. */
   rule: string;
   message: string;
+  /** Absent on denials that no rule package gave (the engine's own) and on decisions stored before v2. */
+  about?: PolicyAbout;
 }
 
 export interface ApprovalRequirement {

@@ -1,9 +1,18 @@
 import { z } from 'zod';
 
-/** The raw decision document a bundle's `decision` entry point returns (policies/README.md, v1). */
+/** What a denial shows of the rule package that gave it: its METADATA title, description and first link. */
+const aboutSchema = z.strictObject({
+  title: z.string().min(1),
+  description: z.string().min(1),
+  url: z.string().min(1),
+});
+
+/** The raw decision document a bundle's `decision` entry point returns (policies/README.md, v2). */
 export const rawDecisionSchema = z.strictObject({
   allow: z.boolean(),
-  deny: z.array(z.strictObject({ rule: z.string().min(1), message: z.string().min(1) })),
+  deny: z.array(
+    z.strictObject({ rule: z.string().min(1), message: z.string().min(1), about: aboutSchema.optional() }),
+  ),
   approval: z.strictObject({
     required: z.boolean(),
     groups: z.array(z.string()),

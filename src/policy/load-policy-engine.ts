@@ -13,10 +13,10 @@ import { describe, loadPolicyBundle, type PolicyBundle } from './policy-bundle.j
  * (the engine fails closed), the process reports not ready, and the reloader keeps looking for one.
  */
 export async function loadPolicyEngine(
-  settings: Pick<Settings, 'policyDir' | 'bundleUrl' | 'bundlePollMs'>,
+  settings: Pick<Settings, 'policyDir' | 'bundleUrl' | 'bundlePollMs' | 'policyDocsUrl'>,
   log: Logger,
   /** The engine to load into; one made beforehand serves (and denies everything) while bundles load. */
-  engine: OpaPolicyEngine = new OpaPolicyEngine([], log),
+  engine: OpaPolicyEngine = new OpaPolicyEngine([], log, { docsUrl: settings.policyDocsUrl }),
 ): Promise<{ engine: OpaPolicyEngine; reloader: BundleReloader }> {
   const directory = new DirectoryBundleSource(settings.policyDir);
   const source: BundleSource = settings.bundleUrl ? new HttpBundleSource(settings.bundleUrl) : directory;

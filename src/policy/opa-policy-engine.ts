@@ -1,4 +1,4 @@
-import type { Decision, PolicyInput } from '../core/decision.js';
+import type { Decision, Denial, PolicyInput } from '../core/decision.js';
 import type { PolicyEngine } from '../core/ports.js';
 import type { Logger } from '../logger.js';
 import { BundleRefusedError } from './bundle-sources.js';
@@ -7,6 +7,15 @@ import { describe, type PolicyBundle } from './policy-bundle.js';
 
 /** Inputs above this size are refused before they reach the engine. @defaultValue 256 KiB */
 export const maxInputBytes = 256 * 1024;
+
+/** Options of the engine. */
+export interface PolicyEngineOptions {
+  /**
+   * Base URL that the repository paths of the policies' METADATA links (`policies/README.md#…`) are
+   * resolved against, e.g. the repository's page in its forge. @defaultValue undefined: paths stay paths
+   */
+  docsUrl?: string | undefined;
+}
 
 type Evaluation = { ok: true; decision: RawDecision } | { ok: false; problem: string; userText: string };
 
@@ -22,6 +31,7 @@ export class OpaPolicyEngine implements PolicyEngine {
   constructor(
     bundles: readonly PolicyBundle[],
     private readonly log: Logger,
+    private readonly options: PolicyEngineOptions = {},
   ) {
     for (const bundle of bundles) this.install(bundle);
   }
@@ -76,7 +86,7 @@ export class OpaPolicyEngine implements PolicyEngine {
     const d = outcome.decision;
     return {
       allow: d.allow && d.deny.length === 0,
-      deny: d.deny,
+      deny: d.deny.map((denial) => this.withLink(denial)),
       approval: {
         required: d.approval.required,
         groups: d.approval.groups,
@@ -87,6 +97,17 @@ export class OpaPolicyEngine implements PolicyEngine {
       warnings: d.warnings,
       obligations: d.obligations,
       revision: bundle.revision,
+    };
+  }
+
+  private withLink(denial: RawDecision['deny'][number]): Denial {
+    const { about, ...rest } = denial;
+    if (!about) return rest;
+    const { docsUrl } = this.options;
+    const absolute = /^https?:\/\//.test(about.url);
+    return {
+      ...rest,
+      about: { ...about, url: docsUrl && !absolute ? new URL(about.url, docsUrl).href : about.url },
     };
   }
 

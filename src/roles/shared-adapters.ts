@@ -53,7 +53,7 @@ export function buildSharedAdapters(
   const redis = connectRedis(settings, log);
   stops.push(async () => redis.quit());
   readiness.require('redis', () => redisReady(redis));
-  const engine = new OpaPolicyEngine([], log);
+  const engine = new OpaPolicyEngine([], log, { docsUrl: settings.policyDocsUrl });
   readiness.require('policy', () => missingBundles(engine));
   const depthQueues = new BullmqJobQueue(redis, settings.prefix);
   stops.push(() => depthQueues.close());

@@ -1,5 +1,5 @@
 import { currentApprovals } from '../../core/approvals.js';
-import type { Decision } from '../../core/decision.js';
+import type { Decision, PolicyAbout } from '../../core/decision.js';
 import type { AuditEntry, Requester, RequestRecord } from '../../core/request.js';
 import { type AnyRequestKind, allKinds } from '../../kinds/index.js';
 import {
@@ -28,17 +28,32 @@ const text = (message: string | Mrkdwn): SlackMessage =>
     ? { text: message, blocks: [section(escapeMrkdwn(message))] }
     : { text: message.markup, blocks: [section(message.markup)] };
 
-/** The ephemeral answer to a denied request: every reason, with the rule that gave it. */
+/**
+ * The ephemeral answer to a denied request: every reason, with the rule that gave it, then what each policy
+ * involved allows and where to read more (from its rule package's METADATA), once per policy.
+ */
 export function deniedMessage(description: string, decision: Decision): SlackMessage {
   const reasons = decision.deny.map((d) => `• ${escapeMrkdwn(d.message)} \`${d.rule}\``);
+  const policies = [
+    ...new Map(decision.deny.flatMap((d) => (d.about ? [[d.about.url, d.about] as const] : []))).values(),
+  ];
   return {
     text: `Denied: ${description}. ${decision.deny.map((d) => `${d.message} [${d.rule}]`).join('; ')}`,
     blocks: [
       section(`:no_entry: *Denied:* ${escapeMrkdwn(description)}`),
       section(reasons.join('\n')),
+      ...(policies.length > 0 ? [section(policies.map(aboutPolicy).join('\n'))] : []),
       context(`Nothing was changed. policy ${decision.revision}`),
     ],
   };
+}
+
+/** One policy a denial came from: what it allows, and a link (or the repository path) to read more. */
+function aboutPolicy(about: PolicyAbout): string {
+  const more = /^https?:\/\//.test(about.url)
+    ? `<${about.url}|Read more>`
+    : `Read more in \`${escapeMrkdwn(about.url)}\``;
+  return `:books: *${escapeMrkdwn(about.title)}:* ${escapeMrkdwn(about.description)} ${more}`;
 }
 
 /** The ephemeral answer to input that could not be used. */

@@ -53,6 +53,11 @@ export function requestCard(record: RequestRecord): SlackMessage {
       ['Cluster', `${record.cluster.name} (${record.cluster.type}, ${record.cluster.region})`],
     ]),
   ];
+  // Warnings change nothing in the decision; the requester should still see them (policies/README.md).
+  if (record.decision.warnings.length > 0) {
+    const lines = record.decision.warnings.map((w) => `• ${escapeMrkdwn(w)}`);
+    blocks.push(section(`:warning: *Policy warnings*\n${lines.join('\n')}`));
+  }
   if (record.targets) blocks.push(section(record.targets.map(describeTarget).join('\n')));
   if (record.state === 'succeeded' && record.result)
     blocks.push(section(escapeMrkdwn(record.result.summary)));

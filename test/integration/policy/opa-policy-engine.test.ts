@@ -59,6 +59,41 @@ describe('the policy engine on compiled bundles', () => {
     );
   });
 
+  it('denies a kind that has no policy on the type, and says where to read more', () => {
+    const unknown = input();
+    unknown.request.kind = 'x.y';
+    expect(engine.decide('public', unknown)).toMatchObject({
+      allow: false,
+      deny: [
+        {
+          rule: 'policy.kind.none',
+          message: 'no policy for x.y on public clusters',
+          about: {
+            title: 'Request kinds per cluster type',
+            description: expect.stringContaining('A kind that is not in the table'),
+            url: 'policies/README.md#dispatch-fails-closed',
+          },
+        },
+      ],
+    });
+  });
+
+  it("gives each denial its rule package's title, description and link, resolved against the docs URL", async () => {
+    const linked = new OpaPolicyEngine([await loadPolicyBundle(inject('stack').policyDir, 'public')], log, {
+      docsUrl: 'https://git.example.com/n3r/chatops/blob/main/',
+    });
+    const [denial] = linked.decide('public', input({ cpu_millicores: 12_000 })).deny;
+    expect(denial).toEqual({
+      rule: 'namespace.quota.cpu',
+      message: 'cpu quota 12 cores is above the ceiling of 8 cores on public clusters',
+      about: {
+        title: 'Namespaces',
+        description: expect.stringContaining('A team creates namespaces named with its prefix'),
+        url: 'https://git.example.com/n3r/chatops/blob/main/policies/README.md#namespacecreate-rules',
+      },
+    });
+  });
+
   it('fails closed for a cluster type without a bundle', () => {
     expect(engine.decide('stateful', input({}, 'stateful'))).toMatchObject({
       allow: false,

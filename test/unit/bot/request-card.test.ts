@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shownText } from '../../../devtools/slack-emulator/slack-blocks.js';
 import { cardState, requestCard } from '../../../src/bot/views/request-card.js';
 import type { ClusterTarget, RequestRecord } from '../../../src/core/request.js';
 import { requestRecord } from '../../support/builders.js';
@@ -54,5 +55,37 @@ describe('the request card of a request over a region pair', () => {
     const done = overPair([target('pub-a', 'kr1', 'succeeded')], { state: 'succeeded' });
     expect(cardState(done)).toBe(':white_check_mark: Done');
     expect(cardState(requestRecord({ state: 'failed' }))).toBe(':x: Failed');
+  });
+});
+
+describe('the request card of a request the policy warns about', () => {
+  const unpinned =
+    "image 'ghcr.io/team-a/web:latest' uses the mutable tag 'latest'; pin a version tag or a digest so that a restart cannot change what runs";
+  const warned = (patch: Partial<RequestRecord> = {}) => {
+    const record = requestRecord({ kind: 'app.deploy', description: 'app web in team-a-web', ...patch });
+    record.decision = { ...record.decision, warnings: [unpinned] };
+    return record;
+  };
+
+  it('shows every warning under the request, escaped for Slack', () => {
+    const shown = shownText(requestCard(warned()).blocks);
+    expect(shown).toContain(
+      ":warning: *Policy warnings*\n• image 'ghcr.io/team-a/web:latest' uses the mutable tag 'latest'; pin a version tag or a digest so that a restart cannot change what runs",
+    );
+    const escaped = requestRecord();
+    escaped.decision = { ...escaped.decision, warnings: ['route <a> & *b*'] };
+    expect(shownText(requestCard(escaped).blocks)).toContain(
+      ':warning: *Policy warnings*\n• route &lt;a&gt; &amp; *b*',
+    );
+  });
+
+  it('keeps showing them while the request runs and once it is done', () => {
+    for (const state of ['awaiting_approval', 'running', 'succeeded'] as const) {
+      expect(shownText(requestCard(warned({ state })).blocks).join('\n')).toContain('*Policy warnings*');
+    }
+  });
+
+  it('shows no warnings section when the policy gave none', () => {
+    expect(shownText(requestCard(requestRecord()).blocks).join('\n')).not.toContain('warning');
   });
 });
