@@ -84,7 +84,7 @@ export async function startN3r(
     stops.push(() => ops.stop());
     log.info({ port: ops.port, host: settings.http.host }, 'ops endpoint listening');
 
-    const loaded = await loadPolicyEngine(settings, log);
+    const loaded = await loadPolicyEngine(settings, log, metrics);
     engine = loaded.engine;
     stops.push(() => loaded.reloader.stop());
     const policy = timedPolicyEngine(loaded.engine, metrics);
