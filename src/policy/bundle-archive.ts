@@ -68,11 +68,11 @@ export async function readBundleArchive(
       if (type !== 'file' && type !== 'contiguous-file') {
         throw refuse('unreadable', `holds ${name}, a ${type ?? 'unknown'} entry: only files are allowed`);
       }
-      if (size > limits.maxFileBytes) {
-        throw refuse('too_large', `holds ${name} of ${size} bytes, over the ${limits.maxFileBytes} allowed`);
-      }
       const path = bundlePath(name);
       if (path === null) throw refuse('unreadable', `holds an unsafe name: ${JSON.stringify(name)}`);
+      if (size > limits.maxFileBytes) {
+        throw refuse('too_large', `holds ${path} of ${size} bytes, over the ${limits.maxFileBytes} allowed`);
+      }
       if (files.has(path)) throw refuse('unreadable', `holds ${path} twice`);
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
