@@ -33,15 +33,12 @@ export interface BundleVerificationKey {
   scope: string;
 }
 
-/** The settings' JSON: key id → { algorithm, key, scope? }, as OPA's own `keys` configuration. */
-export const bundleVerificationKeysJson = z.record(
-  z.string().min(1),
-  z.strictObject({
-    algorithm: z.enum(signingAlgorithms),
-    key: z.string().min(1),
-    scope: z.string().optional(),
-  }),
-);
+/** One entry of the settings' JSON (key id → entry), as OPA's own `keys` configuration. */
+const keyEntry = z.strictObject({
+  algorithm: z.enum(signingAlgorithms),
+  key: z.string().min(1),
+  scope: z.string().optional(),
+});
 
 /**
  * The keys from `N3R_BUNDLE_VERIFICATION_KEYS` (JSON) or the file `N3R_BUNDLE_VERIFICATION_KEYS_FILE`
@@ -81,14 +78,23 @@ export function readBundleVerificationKeys(
       problems: [`${setting}: is not JSON (an object of key id → { algorithm, key, scope? })`],
     };
   }
-  const parsed = bundleVerificationKeysJson.safeParse(raw);
-  if (!parsed.success) {
-    return { keys: [], problems: listIssues(parsed.error).map((issue) => `${setting}: ${issue}`) };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { keys: [], problems: [`${setting}: must be an object of key id → { algorithm, key, scope? }`] };
   }
   const keys: BundleVerificationKey[] = [];
   const problems: string[] = [];
-  for (const [keyId, entry] of Object.entries(parsed.data)) {
-    const key = { keyId, algorithm: entry.algorithm, key: entry.key, scope: entry.scope ?? '' };
+  for (const [keyId, value] of Object.entries(raw)) {
+    const entry = keyEntry.safeParse(value);
+    if (!entry.success) {
+      problems.push(...listIssues(entry.error).map((issue) => `${setting}: key ${keyId}: ${issue}`));
+      continue;
+    }
+    const key = {
+      keyId,
+      algorithm: entry.data.algorithm,
+      key: entry.data.key,
+      scope: entry.data.scope ?? '',
+    };
     try {
       verificationKeyObject(key);
       keys.push(key);
