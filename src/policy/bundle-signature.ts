@@ -26,8 +26,9 @@ const signaturesJson = z.strictObject({
 
 /**
  * Verifies bundles as OPA does with a `keys` configuration (OPA's bundle/verify.go): `.signatures.json`
- * holds exactly one JWT, signed with the key its `kid` (or its deprecated `keyid` claim) names, in the
- * algorithm configured for that key, with that key's scope; and the files it lists are exactly the
+ * holds exactly one JWT, signed with the key its `kid` (or its deprecated `keyid` claim, or else the key
+ * `default`, as `opa build --verification-key` assumes) names, in the algorithm configured for that key,
+ * with that key's scope; and the files it lists are exactly the
  * files of the bundle, each with its digest. Unlike OPA, a bundle without a signature is always refused,
  * no file is excluded, and MD5 and SHA-1 digests are not accepted.
  */
@@ -93,7 +94,8 @@ export class BundleVerifier {
     } catch (error) {
       throw refuse('bad_signature', 'the JWT cannot be decoded', error);
     }
-    if (!keyId) throw refuse('unknown_key', 'the JWT names no key id');
+    // `opa build --claims-file` signs without a key id; `opa build --verification-key` then assumes this one.
+    keyId ||= 'default';
     const key = this.#keys.get(keyId);
     if (!key) throw refuse('unknown_key', `the JWT is signed with key ${keyId}, which is not configured`);
     let payload: unknown;

@@ -32,7 +32,8 @@ export async function compileBundle(args: {
   dir: string;
   type: string;
   rego: string;
-  data?: Record<string, unknown>;
+  /** The data, or data.json's text as written. @defaultValue {} */
+  data?: Record<string, unknown> | string;
   revision: string;
   sign?: BundleSigning;
   /** Where the Rego file sits in a signed bundle. @defaultValue policy.rego */
@@ -41,13 +42,14 @@ export async function compileBundle(args: {
   const src = mkdtempSync(join(tmpdir(), 'n3r-rego-'));
   try {
     const archive = join(src, 'bundle.tar.gz');
+    const data = typeof args.data === 'string' ? args.data : JSON.stringify(args.data ?? {});
     const common = ['build', '-t', 'wasm', '-e', `n3r/${args.type}/decision`, '--revision', args.revision];
     if (args.sign) {
       const root = join(src, 'bundle');
       const regoFile = join(root, args.regoPath ?? 'policy.rego');
       mkdirSync(dirname(regoFile), { recursive: true });
       writeFileSync(regoFile, args.rego);
-      writeFileSync(join(root, 'data.json'), JSON.stringify(args.data ?? {}));
+      writeFileSync(join(root, 'data.json'), data);
       const claims = join(src, 'claims.json');
       if (args.sign.claims) writeFileSync(claims, JSON.stringify(args.sign.claims));
       await run(
@@ -69,7 +71,7 @@ export async function compileBundle(args: {
       );
     } else {
       writeFileSync(join(src, 'policy.rego'), args.rego);
-      writeFileSync(join(src, 'data.json'), JSON.stringify(args.data ?? {}));
+      writeFileSync(join(src, 'data.json'), data);
       await run(inject('stack').opa, [
         ...common,
         '-o',
