@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,8 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { projectRoot } from '../../../scripts/local-stack/stack.js';
 import type { BundleVerificationKey } from '../../../src/config/bundle-verification-keys.js';
 import type { PolicyInput } from '../../../src/core/decision.js';
 import { createLogger } from '../../../src/logger.js';
@@ -35,6 +38,7 @@ const probeLike: PolicyInput = {
   context: {},
 };
 
+const run = promisify(execFile);
 const markedRego = `package n3r.public\n\ndecision := ${denyAllDecision('test.marked')}\n`;
 
 /**
@@ -68,12 +72,13 @@ describe('signed policy bundles from a bundle server', () => {
   let server: Server;
   let serving: Buffer = Buffer.alloc(0);
   let url: string;
+  let signingPem: string;
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'n3r-signed-'));
     const signing = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const signingPem = join(scratch, 'signing.pem');
+    signingPem = join(scratch, 'signing.pem');
     const otherPem = join(scratch, 'other.pem');
     writeFileSync(signingPem, pem(signing.privateKey, 'pkcs8'));
     writeFileSync(otherPem, pem(other.privateKey, 'pkcs8'));
@@ -271,6 +276,22 @@ describe('signed policy bundles from a bundle server', () => {
         msg: 'policy bundles from the bundle server are NOT verified: whoever controls the bundle server controls the policy',
       }),
     );
+  });
+
+  it("signs the repository's own policies with scripts/sign-bundles.sh, as the bot then verifies them", async () => {
+    const out = join(scratch, 'signed-bundles');
+    await run('bash', [join(projectRoot, 'scripts/sign-bundles.sh'), signingPem, 'ci-2026', out]);
+    const ciKey = new BundleVerifier([{ ...key, keyId: 'ci-2026' }]);
+    const engine = new OpaPolicyEngine([], createLogger({ level: 'silent', role: 'test' }));
+    for (const type of ['public', 'dedicated', 'stateful']) {
+      const archive = readFileSync(join(out, `${type}.tar.gz`));
+      engine.install(await bundleFromArchive(archive, type, type, ciKey));
+      const built = await loadPolicyBundle(inject('stack').policyDir, type);
+      expect(engine.revisionOf(type)).toBe(built.revision);
+      await expect(bundleFromArchive(archive, type, type, verifier)).rejects.toMatchObject({
+        reason: 'unknown_key',
+      });
+    }
   });
 
   it('refuses a bundle whose signature file is not what opa writes', async () => {
