@@ -1,6 +1,7 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConfigError } from '../errors.js';
 import { listIssues } from './schema-errors.js';
 
 /** The JWS algorithms a bundle signature may use, as `opa build --signing-alg` names them. */
@@ -106,23 +107,23 @@ export function readBundleVerificationKeys(
   return { keys, problems };
 }
 
-/** The key ready for verification; throws a TypeError naming what is wrong with it. */
+/** The key ready for verification; throws a ConfigError saying what is wrong with it (never the key). */
 export function verificationKeyObject(key: Pick<BundleVerificationKey, 'algorithm' | 'key'>): KeyObject {
   if (key.algorithm.startsWith('HS')) {
-    if (key.key.length < 32) throw new TypeError('must be an HMAC secret of at least 32 characters');
+    if (key.key.length < 32) throw new ConfigError('must be an HMAC secret of at least 32 characters');
     return createSecretKey(Buffer.from(key.key, 'utf8'));
   }
   let object: KeyObject;
   try {
     object = createPublicKey(key.key);
   } catch {
-    throw new TypeError('must be a PEM public key or certificate');
+    throw new ConfigError('must be a PEM public key or certificate');
   }
   const wanted = keyTypes[key.algorithm];
   const type = object.asymmetricKeyType ?? '';
   const curve = object.asymmetricKeyDetails?.namedCurve;
   if (!wanted?.types.includes(type) || (wanted.curve && wanted.curve !== curve)) {
-    throw new TypeError(
+    throw new ConfigError(
       `is a ${[type, curve].filter(Boolean).join(' ')} key, which cannot verify ${key.algorithm}`,
     );
   }

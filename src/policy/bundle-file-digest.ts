@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path/posix';
+import { AppError } from '../errors.js';
 
 /**
  * OPA's digests of bundle files (bundle/hash.go): raw bytes for most files; for JSON documents
@@ -48,7 +49,7 @@ export function matchJsonDigest(bytes: Buffer, algorithm: string, expected: stri
 
 function nodeAlgorithm(algorithm: string): string {
   const name = algorithms[algorithm];
-  if (!name) throw new RangeError(`digest algorithm ${algorithm} is not accepted`);
+  if (!name) throw new AppError('INTERNAL', `digest algorithm ${algorithm} is not accepted`);
   return name;
 }
 

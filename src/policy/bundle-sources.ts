@@ -82,7 +82,13 @@ export class HttpBundleSource implements BundleSource {
         { retryable: true },
       );
     }
-    const archive = await boundedBody(response, url);
+    // An archive refused as too large is known by its ETag: not downloaded again until it changes.
+    const oversized = `oversized ${response.headers.get('etag') ?? ''}`;
+    if (response.headers.has('etag') && known.has(oversized)) {
+      await response.body?.cancel();
+      return null;
+    }
+    const archive = await boundedBody(response, url, oversized);
     if (known.has(archiveRevision(archive))) return null;
     const bundle = await bundleFromArchive(archive, clusterType, url, this.trust);
     // The ETag is kept only for a bundle that loaded: a broken one is fetched again next time.
@@ -93,20 +99,24 @@ export class HttpBundleSource implements BundleSource {
 }
 
 /** The response body, refused once it grows past the archive bound (the length header may be absent). */
-async function boundedBody(response: Response, url: string): Promise<Buffer> {
+async function boundedBody(response: Response, url: string, revision: string): Promise<Buffer> {
   const max = defaultArchiveLimits.maxArchiveBytes;
+  const tooLarge = () =>
+    new BundleRefusedError(
+      `policy bundle ${url} refused: the archive is over the ${max} bytes allowed`,
+      revision,
+      'too_large',
+    );
+  if (Number(response.headers.get('content-length')) > max) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body ?? []) {
     size += chunk.byteLength;
     // Leaving the loop by the throw cancels the download.
-    if (size > max) {
-      throw new BundleRefusedError(
-        `policy bundle ${url} refused: the archive is over the ${max} bytes allowed`,
-        `oversized ${response.headers.get('etag') ?? ''}`.trim(),
-        'too_large',
-      );
-    }
+    if (size > max) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -71,6 +71,11 @@ describe('signed policy bundles from a bundle server', () => {
   const archives: Record<string, Buffer> = {};
   let server: Server;
   let serving: Buffer = Buffer.alloc(0);
+  let servingTag = '""';
+  const serve = (archive: Buffer) => {
+    serving = archive;
+    servingTag = `"${createHash('sha256').update(archive).digest('hex')}"`;
+  };
   let url: string;
   let signingPem: string;
 
@@ -120,10 +125,11 @@ describe('signed policy bundles from a bundle server', () => {
       entries.filter((e) => e.header.name !== '/policies/public/policy.rego'),
     );
     archives.bomb = gzipSync(Buffer.alloc(65 * 1024 * 1024));
+    archives.oversized = Buffer.alloc(32 * 1024 * 1024 + 1);
 
     server = createServer((req, res) => {
       if (req.url !== '/bundles/public.tar.gz') return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/gzip' }).end(serving);
+      res.writeHead(200, { etag: servingTag, 'content-type': 'application/gzip' }).end(serving);
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -182,7 +188,7 @@ describe('signed policy bundles from a bundle server', () => {
         reason,
       });
 
-    serving = archives['public-b'] as Buffer;
+    serve(archives['public-b'] as Buffer);
     await reloader.pollNow();
     expect(engine.revisionOf('public')).toBe('public-b');
 
@@ -195,9 +201,11 @@ describe('signed policy bundles from a bundle server', () => {
       ['extraFile', 'file_not_signed', 'policies/extra.rego is in the bundle but not in its signature'],
       ['missingFile', 'signed_file_missing', 'policies/public/policy.rego signed but not in the bundle'],
       ['bomb', 'too_large', 'bundle archive unpacks to more than 67108864 bytes'],
+      ['oversized', 'too_large', 'the archive is over the 33554432 bytes allowed'],
     ] as const) {
-      serving = archives[name] as Buffer;
+      serve(archives[name] as Buffer);
       const before = lines.length;
+      const counted = await refusals(reason);
       // Polled twice: the same archive is refused once, not at every poll.
       await reloader.pollNow();
       await reloader.pollNow();
@@ -214,11 +222,11 @@ describe('signed policy bundles from a bundle server', () => {
         reason,
       });
       expect(logged[0]?.err, name).toContain(message);
-      expect(await refusals(reason), name).toBe(1);
+      expect(await refusals(reason), name).toBe(counted + 1);
     }
 
     // A good bundle after all that goes into service as usual.
-    serving = archives['public-a'] as Buffer;
+    serve(archives['public-a'] as Buffer);
     await reloader.pollNow();
     expect(engine.revisionOf('public')).toBe('public-a');
   });
@@ -228,7 +236,7 @@ describe('signed policy bundles from a bundle server', () => {
     const metrics = new PrometheusMetrics({ queueDepth: async () => ({}), bundleRevisions: () => ({}) });
     const policyDir = inject('stack').policyDir;
     const built = await loadPolicyBundle(policyDir, 'public');
-    serving = archives['public-unsigned'] as Buffer;
+    serve(archives['public-unsigned'] as Buffer);
     const { engine, reloader } = await loadPolicyEngine(
       { policyDir, bundleUrl: url, bundleTrust: { verificationKeys: [key] }, bundlePollMs: 3_600_000 },
       log,
@@ -248,7 +256,7 @@ describe('signed policy bundles from a bundle server', () => {
       const samples = parsePrometheusText((await metrics.scrape()).body);
       expect(sampleSum(samples, 'n3r_policy_bundle_refused_total', { reason: 'unsigned' })).toBe(1);
 
-      serving = archives['public-b'] as Buffer;
+      serve(archives['public-b'] as Buffer);
       await reloader.pollNow();
       expect(engine.revisionOf('public')).toBe('public-b');
     } finally {
@@ -258,7 +266,7 @@ describe('signed policy bundles from a bundle server', () => {
 
   it('loads unsigned bundles only when told to, and warns that the bundle server then decides the policy', async () => {
     const { log, lines } = capturingLogger();
-    serving = archives['public-unsigned'] as Buffer;
+    serve(archives['public-unsigned'] as Buffer);
     const { engine, reloader } = await loadPolicyEngine(
       {
         policyDir: inject('stack').policyDir,
