@@ -34,15 +34,23 @@ export function digestBytes(bytes: Buffer, algorithm: string): string {
 /**
  * Whether a JSON document matches its signed digest, and if so the canonical form that digest is over
  * (returned so the policy evaluates exactly what was signed: a repeated key, which another parser might
- * read differently, cannot slip in). `opa build` writes data.json in canonical form unless it holds
- * `<`, `>` or `&` (which Go escapes when writing, not when hashing), so the bytes are tried as they are
- * first; that spares canonicalising tens of MiB of data at every reload.
+ * read differently, cannot slip in). `opa build` writes data.json in canonical form but for a final
+ * newline and Go's escapes of `<`, `>` and `&`, so those cheap forms are tried first: canonicalising
+ * tens of MiB of data takes seconds. Any form is taken only if its digest is the signed one.
  */
 export function matchJsonDigest(bytes: Buffer, algorithm: string, expected: string): Buffer | null {
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const end = bytes.at(-1) === 0x0a ? bytes.length - 1 : bytes.length;
   const asWritten = bytes.subarray(start, end);
   if (digestBytes(asWritten, algorithm) === expected) return asWritten;
+  if (asWritten.includes('\\u00')) {
+    const unescaped = Buffer.from(
+      asWritten
+        .toString('utf8')
+        .replace(/\\u00(3c|3e|26)/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+    );
+    if (digestBytes(unescaped, algorithm) === expected) return unescaped;
+  }
   const canonical = Buffer.from(canonicalJson(bytes), 'utf8');
   return digestBytes(canonical, algorithm) === expected ? canonical : null;
 }
