@@ -148,7 +148,8 @@ describe('namespace.create binds a fixed egress IP from the cluster NAT pool', (
     const full = executorDeps();
     try {
       const allocator = new EgressIpAllocator(full.redis, full.prefix);
-      const pool = full.registry.clusters.find((c) => c.name === 'pub-local-a')?.natGateway.egressPool ?? '';
+      const pool =
+        full.registry.clusters.find((c) => c.name === 'pub-local-a')?.natGateway.egressPools[0] ?? '';
       const range = poolRange(pool);
       const size = range.last - range.first + 1;
       for (let i = 0; i < size; i++) await allocator.allocate('pub-local-a', pool, `other-${i}`);
