@@ -290,10 +290,11 @@ export class EgressIpAllocator {
     );
     if (typeof ip === 'string') return ip;
     const { size, used } = await this.usage(cluster, list);
-    const named = list.length === 1 ? `pool ${list[0]}` : `pools ${list.join(', ')}`;
-    throw new AppError('EXHAUSTED', `the NAT egress ${named} of ${cluster} is exhausted`, {
+    const named =
+      list.length === 1 ? `pool ${list[0]} of ${cluster} is` : `pools ${list.join(', ')} of ${cluster} are`;
+    throw new AppError('EXHAUSTED', `the NAT egress ${named} exhausted`, {
       userText:
-        `no NAT egress IP is left for namespace ${namespace}: the ${named} of ${cluster} is exhausted ` +
+        `no NAT egress IP is left for namespace ${namespace}: the ${named} exhausted ` +
         `(${used} of ${size} addresses in use); nothing was changed. The platform team has to extend the pools.`,
     });
   }
