@@ -42,6 +42,8 @@ const natGatewaySchema = z
     }
     const key = gateway.egressPools ? 'egressPools' : 'egressPool';
     const pools = gateway.egressPools ?? [gateway.egressPool ?? ''];
+    // A CIDR that is none is reported as such already; what follows compares valid ones.
+    if (!pools.every((pool) => z.cidrv4().safeParse(pool).success)) return;
     pools.forEach((pool, index) => {
       const path = gateway.egressPools ? [key, index] : [key];
       const { base, first, last } = cidrBounds(pool);
