@@ -224,6 +224,11 @@ export function findCluster(registry: ClusterRegistry, name: string): Cluster | 
   return registry.clusters.find((cluster) => cluster.name === name);
 }
 
+/** The NAT egress pools of each cluster of the registry, by cluster name (none for an unknown cluster). */
+export function egressPoolsOf(registry: ClusterRegistry): (cluster: string) => readonly string[] {
+  return (cluster) => findCluster(registry, cluster)?.natGateway.egressPools ?? [];
+}
+
 export type RegionPair = ClusterRegistry['regionPairs'][number];
 
 /** The region pair a cluster belongs to: the pair of its type that lists its region. */

@@ -1,5 +1,5 @@
 import { SlackIdentityResolver } from '../bot/slack-identity.js';
-import type { ClusterRegistry } from '../config/cluster-registry.js';
+import { type ClusterRegistry, egressPoolsOf } from '../config/cluster-registry.js';
 import type { Settings } from '../config/settings.js';
 import { recoverOrphans } from '../core/recover-orphans.js';
 import { BullmqJobQueue } from '../jobs/bullmq-job-queue.js';
@@ -52,11 +52,7 @@ export async function startWorkerRole(
   const queue = new BullmqJobQueue(redis, settings.prefix);
   stops.push(() => queue.close());
   const sweeper = new GrantSweeper(aclGrants(executorDeps), scheduler, log);
-  const egressPools = new EgressIpAllocator(
-    redis,
-    settings.prefix,
-    (cluster) => registry.clusters.find((c) => c.name === cluster)?.natGateway.egressPools ?? [],
-  );
+  const egressPools = new EgressIpAllocator(redis, settings.prefix, egressPoolsOf(registry));
   const egress = new EgressReconciler(
     { kube, registry, allocator: egressPools, store, log, reports: metrics },
     { releaseGraceMs: settings.jobs.egressReleaseGraceMs },

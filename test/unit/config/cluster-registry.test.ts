@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { localRegistryPath } from '../../../devtools/local-paths.js';
 import {
+  egressPoolsOf,
   findCluster,
   loadClusterRegistry,
   parseClusterRegistry,
@@ -151,6 +152,8 @@ groups: {}`;
       egressPools: ['192.0.2.0/25', '192.0.2.128/25'],
     });
     expect(findCluster(registry, 'pub-local-a')?.natGateway).toEqual({ egressPools: ['203.0.113.0/24'] });
+    expect(egressPoolsOf(registry)('ded-local-a')).toEqual(['192.0.2.0/25', '192.0.2.128/25']);
+    expect(egressPoolsOf(registry)('nowhere')).toEqual([]);
   });
 
   it('refuses NAT egress pools that overlap, are no network address, are not CIDRs, or are given twice over', () => {
