@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'POLICY_DENIED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** A finite resource (a pool of addresses) has nothing left to give. */
+  | 'EXHAUSTED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'POLICY_ENGINE'
   | 'CONFIG'

@@ -70,6 +70,11 @@ const envSchema = z.object({
   N3R_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Pause between two sweeps for grants (ACLs) past their expiry; workers run one sweep per pause between them. @defaultValue 60000 */
   N3R_GRANT_SWEEP_MS: z.coerce.number().int().min(500).default(60_000),
+  /**
+   * A NAT egress IP whose namespace is gone goes back to its pool at a sweep once its allocation is this old
+   * (a namespace being created has its address before it exists). @defaultValue 600000
+   */
+  N3R_EGRESS_RELEASE_GRACE_MS: z.coerce.number().int().min(0).default(600_000),
   /** Jobs run at once per cluster, per worker process. @defaultValue 2 */
   N3R_CONCURRENCY_PER_CLUSTER: z.coerce.number().int().min(1).default(2),
   /** Client-side limit toward each cluster's apiserver: requests per second, and burst. @defaultValue 50, 100 */
@@ -131,7 +136,7 @@ export type Settings = Readonly<{
   policyDocsUrl: string | undefined;
   kubeconfigPath: string | undefined;
   kubeRateLimit: { qps: number; burst: number };
-  jobs: { lockMs: number; concurrencyPerCluster: number; grantSweepMs: number };
+  jobs: { lockMs: number; concurrencyPerCluster: number; grantSweepMs: number; egressReleaseGraceMs: number };
   logLevel: (typeof logLevels)[number];
   /** On-call alert threads: the webhook's token and the pace of each channel. */
   alerts: { webhookToken: string | undefined; channelIntervalMs: number; digestAfter: number };
@@ -209,6 +214,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       lockMs: e.N3R_JOB_LOCK_MS,
       concurrencyPerCluster: e.N3R_CONCURRENCY_PER_CLUSTER,
       grantSweepMs: e.N3R_GRANT_SWEEP_MS,
+      egressReleaseGraceMs: e.N3R_EGRESS_RELEASE_GRACE_MS,
     },
     logLevel: e.LOG_LEVEL,
     alerts: {

@@ -29,6 +29,9 @@ export class PrometheusMetrics implements Metrics {
   readonly #kubeErrors: Counter<'cluster' | 'status'>;
   readonly #errors: Counter<'component' | 'code'>;
   readonly #policyLatency: Histogram<'cluster_type'>;
+  readonly #egressReleased: Counter<'cluster'>;
+  readonly #egressLeaks: Counter<'cluster'>;
+  readonly #egressDuplicates: Gauge<'cluster'>;
   readonly #scrapeTimeoutMs: number;
   readonly #bundleRefusals: Counter<'cluster_type' | 'reason'>;
 
@@ -92,6 +95,24 @@ export class PrometheusMetrics implements Metrics {
       labelNames: ['cluster_type', 'reason'],
       registers,
     });
+    this.#egressReleased = new Counter({
+      name: 'n3r_egress_ip_released_total',
+      help: 'NAT egress IPs given back to their pool because their namespace was gone, by cluster',
+      labelNames: ['cluster'],
+      registers,
+    });
+    this.#egressLeaks = new Counter({
+      name: 'n3r_egress_ip_leaks_total',
+      help: 'NAT egress IPs found in use in the apiserver but not allocated in Redis (recorded again), by cluster',
+      labelNames: ['cluster'],
+      registers,
+    });
+    this.#egressDuplicates = new Gauge({
+      name: 'n3r_egress_ip_duplicates',
+      help: 'NAT egress IPs claimed by more than one namespace at the last reconciliation, by cluster',
+      labelNames: ['cluster'],
+      registers,
+    });
     const timeoutMs = options.queueDepthTimeoutMs ?? 2000;
     this.#scrapeTimeoutMs = timeoutMs;
     new Gauge({
@@ -137,6 +158,43 @@ export class PrometheusMetrics implements Metrics {
         if (overdue !== null) this.set(overdue);
       },
     });
+  }
+
+  /**
+   * Adds `n3r_egress_pool_addresses{cluster,state="used|free"}`, read from Redis at scrape time: by the worker
+   * role, which allocates them. A scrape gives up after the queue-depth timeout, leaving the series out.
+   */
+  observeEgressPools(usage: () => Promise<Record<string, { used: number; free: number }>>): void {
+    const timeoutMs = this.#scrapeTimeoutMs;
+    new Gauge({
+      name: 'n3r_egress_pool_addresses',
+      help: 'Addresses of the NAT egress pools of each cluster, used (allocated) or free',
+      labelNames: ['cluster', 'state'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const byCluster = await withTimeout(usage(), timeoutMs).catch(() => null);
+        for (const [cluster, { used, free }] of Object.entries(byCluster ?? {})) {
+          this.set({ cluster, state: 'used' }, used);
+          this.set({ cluster, state: 'free' }, free);
+        }
+      },
+    });
+  }
+
+  /** An egress reconciliation gave `count` addresses back to the cluster's pools (EgressReports). */
+  egressIpsReleased(cluster: string, count: number): void {
+    this.#egressReleased.inc({ cluster }, count);
+  }
+
+  /** An egress reconciliation recorded again `count` addresses Redis had lost (EgressReports). */
+  egressIpsLeaked(cluster: string, count: number): void {
+    this.#egressLeaks.inc({ cluster }, count);
+  }
+
+  /** How many addresses more than one namespace claims, as of the last egress reconciliation (EgressReports). */
+  egressIpDuplicates(cluster: string, count: number): void {
+    this.#egressDuplicates.set({ cluster }, count);
   }
 
   /** The exposition text and its content type, for GET /metrics. */

@@ -191,6 +191,27 @@ describe('the Helm chart (deploy/chart)', () => {
     ]);
   });
 
+  it("alerts when a cluster's NAT egress pools are more used than the ratio, and on an address two namespaces claim", async () => {
+    const rulesOf = async (sets: string[]) =>
+      (await render(sets))
+        .filter((o) => o.kind === 'PrometheusRule')
+        .flatMap((o) => o.spec.groups.flatMap((g: Obj) => g.rules as Obj[]));
+    const rules = await rulesOf(fullInstall);
+    const pool = rules.find((r) => r.alert === 'N3rEgressPoolNearlyFull');
+    expect(pool?.expr).toContain(`n3r_egress_pool_addresses{namespace="${namespace}",state="used"}`);
+    expect(pool?.expr).toMatch(/^max by \(cluster\) \(/);
+    expect(pool?.expr).toMatch(/\) > 0\.8$/);
+    expect(pool?.for).toBe('15m');
+    expect(pool?.annotations.summary).toContain('{{ $labels.cluster }}');
+    const duplicate = rules.find((r) => r.alert === 'N3rEgressIpDuplicate');
+    expect(duplicate?.expr).toBe(`max by (cluster) (n3r_egress_ip_duplicates{namespace="${namespace}"}) > 0`);
+    const tuned = await rulesOf([...fullInstall, 'prometheusRule.egressPoolUsedRatio=0.9']);
+    expect(tuned.find((r) => r.alert === 'N3rEgressPoolNearlyFull')?.expr).toMatch(/\) > 0\.9$/);
+    await expect(render([...fullInstall, 'prometheusRule.egressPoolUsedRatio=80'])).rejects.toThrow(
+      /egressPoolUsedRatio/,
+    );
+  });
+
   it('renders a cluster registry that n3r accepts', async () => {
     const objects = await render();
     const configMap = objects.find((o) => o.kind === 'ConfigMap');
