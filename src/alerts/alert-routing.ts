@@ -26,7 +26,8 @@ export async function routeAlertGroup(
       });
   }
   team ??= labels.team ?? null;
-  const own = team && Object.hasOwn(deps.registry.onCall.teams, team) ? deps.registry.onCall.teams[team] : null;
+  const own =
+    team && Object.hasOwn(deps.registry.onCall.teams, team) ? deps.registry.onCall.teams[team] : null;
   const channel = own?.channel ?? deps.registry.onCall.defaultChannel;
   return { channel, team, cluster };
 }

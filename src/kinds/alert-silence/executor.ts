@@ -1,5 +1,4 @@
 import { alertmanagerUrlOf } from '../../alerts/alertmanager-url.js';
-import { escapeMrkdwn } from '../../bot/views/primitives.js';
 import type { KindExecutor } from '../../core/ports.js';
 import { AppError } from '../../errors.js';
 import { AlertmanagerClient } from '../../executors/alertmanager-client.js';
@@ -47,13 +46,15 @@ export function alertSilenceExecutor(deps: ExecutorDeps): KindExecutor<AlertSile
           : null,
       );
       if (stored) await alerts.markPending(stored.group.route.channel, stored.group.id, now.getTime());
+      // `/n3r alert unsilence <id>` finds the group from the silence.
+      await alerts.indexSilence(id, params.group);
     }
     return {
       summary: `Silenced until ${until.toISOString()} (silence ${id})`,
       details: [
         `Silenced by <@${record.requester.slackId}> until ${until.toISOString()}`,
         `matchers: {${matchers}}`,
-        `comment: ${escapeMrkdwn(params.comment)}`,
+        `comment: ${params.comment}`,
       ],
     };
   };
