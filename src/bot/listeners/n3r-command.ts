@@ -66,7 +66,10 @@ export function registerN3rCommand(app: App, deps: BotDeps): void {
 }
 
 /** Submits an ask; returns what to tell the person, or null when the card speaks for itself. */
-export async function submitAndDescribe(deps: BotDeps, ask: Ask): Promise<SlackMessage | null> {
+export async function submitAndDescribe(deps: BotDeps, given: Ask): Promise<SlackMessage | null> {
+  const completed = deps.completeAsk ? await deps.completeAsk(given) : given;
+  if (!('kind' in completed)) return completed;
+  const ask = completed;
   const outcome = await submitRequest(deps, ask);
   // Another attempt at the same delivery made the request and tells the person; this one says nothing.
   if (outcome.outcome === 'redelivered') return null;
