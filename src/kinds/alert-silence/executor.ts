@@ -52,7 +52,8 @@ export function alertSilenceExecutor(deps: ExecutorDeps): KindExecutor<AlertSile
     return {
       summary: `Silenced until ${until.toISOString()} (silence ${id})`,
       details: [
-        `Silenced by <@${record.requester.slackId}> until ${until.toISOString()}`,
+        // Plain text, as every detail line: the bot escapes it, so a mention's markup would show as typed.
+        `Silenced by ${record.requester.email ?? record.requester.slackId} until ${until.toISOString()}`,
         `matchers: {${matchers}}`,
         `comment: ${params.comment}`,
       ],
