@@ -51,12 +51,8 @@ export function alertSilenceExecutor(deps: ExecutorDeps): KindExecutor<AlertSile
     }
     return {
       summary: `Silenced until ${until.toISOString()} (silence ${id})`,
-      details: [
-        // Plain text, as every detail line: the bot escapes it, so a mention's markup would show as typed.
-        `Silenced by ${record.requester.email ?? record.requester.slackId} until ${until.toISOString()}`,
-        `matchers: {${matchers}}`,
-        `comment: ${params.comment}`,
-      ],
+      // Plain text: the bot escapes it when it shows it; the alert thread's parent names who silenced.
+      details: [`matchers: {${matchers}}`, `comment: ${params.comment}`],
     };
   };
 }
