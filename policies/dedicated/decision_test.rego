@@ -119,3 +119,11 @@ test_silences_last_up_to_seven_days if {
 	longer := dedicated.decision with input as testing.alert_silence({"duration_seconds": 604801}, "dedicated")
 	testing.rules(longer) == {"silence.duration.max"}
 }
+
+test_acknowledging_and_expiring_silences_are_decided_here if {
+	ack := dedicated.decision with input as testing.alert_ack({}, "dedicated")
+	ack.allow
+	unsilence := dedicated.decision with input as testing.alert_unsilence({}, "dedicated")
+	testing.rules(unsilence) == {"unsilence.who"}
+	not unsilence.allow
+}

@@ -121,3 +121,11 @@ test_silences_last_up_to_three_days if {
 	longer := public.decision with input as testing.alert_silence({"duration_seconds": 259201}, "public")
 	testing.rules(longer) == {"silence.duration.max"}
 }
+
+test_acknowledging_and_expiring_silences_are_decided_here if {
+	ack := public.decision with input as testing.alert_ack({}, "public")
+	ack.allow
+	unsilence := public.decision with input as testing.alert_unsilence({}, "public")
+	testing.rules(unsilence) == {"unsilence.who"}
+	not unsilence.allow
+}

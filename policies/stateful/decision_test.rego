@@ -70,3 +70,11 @@ test_log_queries_and_silences if {
 	silence := stateful.decision with input as testing.alert_silence({"duration_seconds": 259201}, "stateful")
 	testing.rules(silence) == {"silence.duration.max"}
 }
+
+test_acknowledging_and_expiring_silences_are_decided_here if {
+	ack := stateful.decision with input as testing.alert_ack({}, "stateful")
+	ack.allow
+	unsilence := stateful.decision with input as testing.alert_unsilence({}, "stateful")
+	testing.rules(unsilence) == {"unsilence.who"}
+	not unsilence.allow
+}
