@@ -50,6 +50,14 @@ export async function publishLatest(
     if (!before) return;
     if ((await publish(deps, eventOf(before))) === null) return;
     const after = await deps.store.get(requestId);
-    if (!after || after.updatedAt === before.updatedAt) return;
+    if (!after || after.updatedAt === before.updatedAt || onlyCardRecorded(before, after)) return;
   }
+}
+
+/** Whether the one change between the two is the card that showing the event found and recorded. */
+function onlyCardRecorded(before: RequestRecord, after: RequestRecord): boolean {
+  if (before.card || !after.card) return false;
+  const { card: _a, updatedAt: _b, ...was } = before;
+  const { card: _c, updatedAt: _d, ...is } = after;
+  return JSON.stringify(was) === JSON.stringify(is);
 }
