@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { type BundleVerificationKey, readBundleVerificationKeys } from './bundle-verification-keys.js';
 import { listIssues } from './schema-errors.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -54,6 +55,15 @@ const envSchema = z.object({
    * `policies/README.md#aclopen-rules`), e.g. the repository's web page with a trailing slash. @defaultValue unset: paths are shown as they are
    */
   N3R_POLICY_DOCS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Keys that bundles from the bundle server must be signed with (`opa build --signing-key`), as JSON:
+   * key id → { algorithm, key, scope? }. Required with N3R_BUNDLE_URL unless N3R_BUNDLE_ALLOW_UNSIGNED.
+   */
+  N3R_BUNDLE_VERIFICATION_KEYS: z.string().optional(),
+  /** A file holding that JSON instead (a mounted Secret). */
+  N3R_BUNDLE_VERIFICATION_KEYS_FILE: z.string().min(1).optional(),
+  /** `true` loads unsigned bundles from the bundle server: whoever controls it controls the policy. @defaultValue false */
+  N3R_BUNDLE_ALLOW_UNSIGNED: z.enum(['true', 'false']).default('false'),
   /** Pause between checks for newer policy bundles (directory or bundle server). @defaultValue 10000 */
   N3R_BUNDLE_POLL_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long a job's lock lasts; a crashed worker's jobs run again after about this long. @defaultValue 30000 */
@@ -111,6 +121,11 @@ export type Settings = Readonly<{
   registryPath: string;
   policyDir: string;
   bundleUrl: string | undefined;
+  /**
+   * How bundles from the bundle server are trusted: signatures checked with these keys, or (an explicit
+   * opt-out) not at all. Directory bundles are built by this deployment and are not signed.
+   */
+  bundleTrust: { verificationKeys: readonly BundleVerificationKey[] } | 'unsigned';
   bundlePollMs: number;
   /** Base URL the policies' documentation links are resolved against. */
   policyDocsUrl: string | undefined;
@@ -131,6 +146,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = envSchema.safeParse(env);
   // The transport's own secrets are checked apart, so they are reported with every other problem.
   const mode = env.SLACK_MODE ?? 'socket';
+  const bundleKeys = readBundleVerificationKeys(
+    env.N3R_BUNDLE_VERIFICATION_KEYS,
+    env.N3R_BUNDLE_VERIFICATION_KEYS_FILE,
+  );
   const problems = [
     ...(parsed.success ? [] : listIssues(parsed.error)),
     ...(mode === 'socket' && !env.SLACK_APP_TOKEN
@@ -139,6 +158,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ...(mode === 'http' && !env.SLACK_SIGNING_SECRET
       ? ['SLACK_SIGNING_SECRET: is required in HTTP mode (SLACK_MODE=http)']
       : []),
+    ...bundleKeys.problems,
+    ...bundleTrustProblems(env, bundleKeys.keys.length + bundleKeys.problems.length > 0),
   ];
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(['settings are invalid:', ...problems.map((p) => `  - ${p}`)].join('\n'));
@@ -179,6 +200,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     registryPath: e.N3R_REGISTRY,
     policyDir: e.N3R_POLICY_DIR,
     bundleUrl: e.N3R_BUNDLE_URL,
+    bundleTrust: e.N3R_BUNDLE_ALLOW_UNSIGNED === 'true' ? 'unsigned' : { verificationKeys: bundleKeys.keys },
     bundlePollMs: e.N3R_BUNDLE_POLL_MS,
     policyDocsUrl: e.N3R_POLICY_DOCS_URL,
     kubeconfigPath: e.KUBECONFIG,
@@ -197,4 +219,19 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     runIdentityMaxAgeMs: e.N3R_RUN_IDENTITY_MAX_AGE_MS,
     policyDeadlineMs: e.N3R_POLICY_DEADLINE_MS,
   });
+}
+
+/** A bundle server needs keys to verify its bundles with, or the explicit opt-out; not both. */
+function bundleTrustProblems(env: NodeJS.ProcessEnv, keysGiven: boolean): string[] {
+  const allowUnsigned = env.N3R_BUNDLE_ALLOW_UNSIGNED === 'true';
+  if (allowUnsigned && keysGiven) {
+    return ['N3R_BUNDLE_ALLOW_UNSIGNED: cannot be true while verification keys are set'];
+  }
+  if (env.N3R_BUNDLE_URL && !allowUnsigned && !keysGiven) {
+    return [
+      'N3R_BUNDLE_VERIFICATION_KEYS: is required with N3R_BUNDLE_URL, so that whoever controls the bundle server ' +
+        'does not thereby control the policy (or set N3R_BUNDLE_ALLOW_UNSIGNED=true to load unsigned bundles)',
+    ];
+  }
+  return [];
 }

@@ -30,6 +30,7 @@ export class PrometheusMetrics implements Metrics {
   readonly #errors: Counter<'component' | 'code'>;
   readonly #policyLatency: Histogram<'cluster_type'>;
   readonly #scrapeTimeoutMs: number;
+  readonly #bundleRefusals: Counter<'cluster_type' | 'reason'>;
 
   constructor(sources: ScrapeSources, options: PrometheusMetricsOptions = {}) {
     const registers = [this.registry];
@@ -83,6 +84,12 @@ export class PrometheusMetrics implements Metrics {
       help: 'Policy evaluation latency by cluster type',
       labelNames: ['cluster_type'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    });
+    this.#bundleRefusals = new Counter({
+      name: 'n3r_policy_bundle_refused_total',
+      help: 'Policy bundles refused by cluster type and reason (unsigned, bad_signature, digest_mismatch, too_large…); the bundle in service keeps deciding',
+      labelNames: ['cluster_type', 'reason'],
       registers,
     });
     const timeoutMs = options.queueDepthTimeoutMs ?? 2000;
@@ -167,6 +174,10 @@ export class PrometheusMetrics implements Metrics {
 
   policyEvaluated(clusterType: string, seconds: number): void {
     this.#policyLatency.observe({ cluster_type: clusterType }, seconds);
+  }
+
+  policyBundleRefused(clusterType: string, reason: string): void {
+    this.#bundleRefusals.inc({ cluster_type: clusterType, reason });
   }
 }
 

@@ -29,6 +29,8 @@ const fullInstall = [
   'worker.replicas=4',
   'redis.sentinels=redis-sentinel:26379',
   'redis.sentinelMaster=n3r',
+  'policy.bundleUrl=https://bundles.example/n3r/{type}.tar.gz',
+  'policy.verificationKeys.existingSecret=n3r-bundle-keys',
 ];
 
 describe('the Helm chart (deploy/chart)', () => {
@@ -166,6 +168,7 @@ describe('the Helm chart (deploy/chart)', () => {
       SLACK_SIGNING_SECRET: { name: 'n3r-slack', key: 'signing-secret' },
       REDIS_URL: { name: 'n3r-redis', key: 'url' },
       N3R_ALERT_WEBHOOK_TOKEN: { name: 'n3r-webhook', key: 'token' },
+      N3R_BUNDLE_VERIFICATION_KEYS: { name: 'n3r-bundle-keys', key: 'keys.json' },
     });
     expect(env.filter((e) => /TOKEN|SECRET|REDIS_URL/.test(e.name) && e.value !== undefined)).toEqual([]);
   });
@@ -199,5 +202,18 @@ describe('the Helm chart (deploy/chart)', () => {
     await expect(render(['slack.existingSecret='])).rejects.toThrow(/slack\.existingSecret is required/);
     await expect(render(['redis.existingSecret='])).rejects.toThrow(/redis\.existingSecret is required/);
     await expect(render(['slack.mode=websocket'])).rejects.toThrow(/slack\.mode/);
+  });
+
+  it('refuses a bundle server without the keys its bundles are verified with, unless told to load them unsigned', async () => {
+    const bundleUrl = 'policy.bundleUrl=https://bundles.example/n3r/{type}.tar.gz';
+    await expect(render([bundleUrl])).rejects.toThrow(
+      /policy\.verificationKeys\.existingSecret is required with policy\.bundleUrl/,
+    );
+    const objects = await render([bundleUrl, 'policy.allowUnsigned=true']);
+    const [bot] = objects.filter((o) => o.kind === 'Deployment');
+    expect(bot?.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'N3R_BUNDLE_ALLOW_UNSIGNED',
+      value: 'true',
+    });
   });
 });
