@@ -34,10 +34,11 @@ export class SlackLifecycleEvents implements LifecycleEvents {
       case 'part_settled':
         await this.reply(event);
         return {};
-      case 'revoked':
-        await this.redrawCard(record);
-        await this.reply(event);
-        return {};
+      case 'revoked': {
+        const posted = await this.redrawCard(record);
+        await this.reply(withCard(event, posted));
+        return posted;
+      }
       case 'started':
         return this.redrawCard(record);
       case 'decided':
