@@ -14,7 +14,18 @@ export interface NewSilence {
   comment: string;
 }
 
-/** Alertmanager's API v2 for silences: create (POST /api/v2/silences) and expire (DELETE /api/v2/silence/{id}). */
+/** A silence as Alertmanager lists it (GET /api/v2/silences), with what n3r reads of it. */
+export interface ListedSilence {
+  id: string;
+  status: { state: 'active' | 'pending' | 'expired' };
+  createdBy: string;
+  endsAt: string;
+}
+
+/**
+ * Alertmanager's API v2 for silences: list (GET /api/v2/silences), create (POST /api/v2/silences) and expire
+ * (DELETE /api/v2/silence/{id}).
+ */
 export class AlertmanagerClient {
   readonly #base: string;
 
@@ -46,6 +57,14 @@ export class AlertmanagerClient {
     return id;
   }
 
+  /** The silences Alertmanager knows (expired ones too, until its retention drops them). */
+  async silences(): Promise<ListedSilence[]> {
+    const answer = await this.call('GET', '/api/v2/silences');
+    if (!Array.isArray(answer))
+      throw new AppError('INTERNAL', 'alertmanager answered silences that are not a list');
+    return answer as ListedSilence[];
+  }
+
   /** Expires a silence; false when Alertmanager does not know it. */
   async expireSilence(id: string): Promise<boolean> {
     try {
@@ -57,7 +76,7 @@ export class AlertmanagerClient {
     }
   }
 
-  private async call(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const text = await fetchUpstream({
       who: 'Alertmanager',
       name: `alertmanager ${this.#base}`,
