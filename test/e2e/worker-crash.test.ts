@@ -240,7 +240,7 @@ describe('the worker as its own process: killed, or stopped', () => {
       figure.jobs++;
       const card = emulator
         .channelMessages(channels.team)
-        .filter((m) => m.text.startsWith(`${a.kind} `) && m.text.includes(a.name));
+        .filter((m) => m.text.startsWith(`${a.kind} `) && named(m.text, a.name));
       const id = /r-[a-z0-9]{10}/.exec(card[0]?.text ?? '')?.[0];
       const record = records.find((r) => r.id === id);
       if (!record || !['succeeded', 'failed'].includes(record.state)) {
@@ -326,6 +326,12 @@ describe('the worker as its own process: killed, or stopped', () => {
     }
   });
 });
+
+/** Whether a card's text names `name` itself (not `name` as the start of a longer name: x1 is not x10). */
+function named(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${escaped}(?![A-Za-z0-9-])`).test(text);
+}
 
 /** Why a succeeded request's change is not in place exactly once (empty when it is). */
 async function appliedTwice(
