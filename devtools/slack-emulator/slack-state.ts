@@ -6,6 +6,7 @@ import type {
   EmulatedUser,
   EmulatedWorkspace,
   EphemeralMessage,
+  MessageMetadata,
   RejectedResponse,
   StoredMessage,
 } from './slack-types.js';
@@ -77,6 +78,7 @@ export class SlackState {
     user: string,
     text: string,
     blocks: unknown[],
+    metadata: MessageMetadata | null = null,
   ): StoredMessage {
     const stored = withSlackIds(blocks);
     const message: StoredMessage = {
@@ -86,6 +88,7 @@ export class SlackState {
       user,
       text,
       blocks: stored,
+      metadata,
       history: [{ text, blocks: stored }],
       reactions: [],
     };
@@ -94,8 +97,14 @@ export class SlackState {
     return message;
   }
 
-  update(message: StoredMessage, text: string, blocks: unknown[]): void {
+  update(
+    message: StoredMessage,
+    text: string,
+    blocks: unknown[],
+    metadata: MessageMetadata | null = message.metadata,
+  ): void {
     message.text = text;
+    message.metadata = metadata;
     message.blocks = withSlackIds(blocks);
     message.history.push({ text: message.text, blocks: message.blocks });
     this.notify();

@@ -11,7 +11,8 @@ export interface EmulatedUser {
 export interface EmulatedWorkspace {
   teamId: string;
   users: EmulatedUser[];
-  channels: { id: string; name: string }[];
+  /** Public channels, and private ones (`private: true`) whose history needs `groups:history`. */
+  channels: { id: string; name: string; private?: boolean }[];
   usergroups: { id: string; handle: string; users: string[] }[];
 }
 
@@ -33,9 +34,17 @@ export interface StoredMessage {
   text: string;
   /** The blocks as Slack keeps them: every block has a block_id, every element an action_id. */
   blocks: unknown[];
+  /** The app's message metadata (chat.postMessage `metadata`), shown to apps that ask with include_all_metadata. */
+  metadata: MessageMetadata | null;
   /** Every version of the message, oldest first (chat.update and replace_original append). */
   history: { text: string; blocks: unknown[] }[];
   reactions: { name: string; users: string[]; count: number }[];
+}
+
+/** Slack message metadata: what an app attached to its message for apps to read, never shown to people. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
 }
 
 export interface EphemeralMessage {

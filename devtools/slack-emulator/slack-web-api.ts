@@ -2,7 +2,7 @@ import { checkBlocks, checkMessageText } from './block-kit-limits.js';
 import { type RateLimit, TokenBuckets } from './slack-rate-limit.js';
 import { loadMethodSpecs, type MethodSpec } from './slack-spec.js';
 import { dmChannelOf, type SlackState } from './slack-state.js';
-import type { Json, StoredView } from './slack-types.js';
+import type { Json, MessageMetadata, StoredMessage, StoredView } from './slack-types.js';
 import { type ParsedView, parseView, viewPayload } from './slack-views.js';
 
 export interface WebApiOptions {
@@ -57,12 +57,22 @@ type Handler = (args: Json) => Json;
 /** Slack: app-level tokens call only the apps.* methods that manage the app's connections. */
 const appTokenMethods = new Set(['apps.connections.open']);
 
-/** Methods newer than the 2020 spec in shared/slack, modelled by hand. */
+/**
+ * Methods newer than the 2020 spec in shared/slack, or whose spec is not what Slack asks of a bot token
+ * today, modelled by hand. The 2020 spec names the reading methods' scope `conversations:history`, a scope of
+ * the retired workspace apps; a bot token needs the history scope of the conversation's type.
+ */
 const extraSpecs: Record<string, MethodSpec> = {
   'apps.connections.open': { required: [], scope: 'connections:write' },
   'files.getUploadURLExternal': { required: ['filename', 'length'], scope: 'files:write' },
   'files.completeUploadExternal': { required: ['files'], scope: 'files:write' },
+  'conversations.history': { required: ['channel'], scope: 'channels:history' },
+  'conversations.replies': { required: ['channel', 'ts'], scope: 'channels:history' },
 };
+
+/** The history scope a bot token needs to read a conversation, by the conversation's type. */
+const historyScopes = { public: 'channels:history', private: 'groups:history', im: 'im:history' } as const;
+const readingMethods = new Set(['conversations.history', 'conversations.replies']);
 
 /** The default chat.postMessage limit: generous enough that ordinary tests never meet it. */
 export const defaultPostMessageLimit: RateLimit = { perSecond: 1, burst: 30 };
@@ -121,6 +131,7 @@ export class SlackWebApi {
       ...this.viewMethods(),
       ...this.directoryMethods(),
       ...this.fileMethods(),
+      ...this.readingMethods(),
     };
     this.#handlers['apps.connections.open'] = () => openConnection() as Json;
   }
@@ -132,7 +143,8 @@ export class SlackWebApi {
     const kind = token === this.tokens.bot ? 'bot' : token === this.tokens.app ? 'app' : null;
     if (kind === null) return this.answer(fail('invalid_auth'));
     if ((kind === 'app') !== appTokenMethods.has(method)) return this.answer(fail('not_allowed_token_type'));
-    const spec = extraSpecs[method] ?? this.#specs.get(method) ?? { required: [], scope: null };
+    const fixed = extraSpecs[method] ?? this.#specs.get(method) ?? { required: [], scope: null };
+    const spec = readingMethods.has(method) ? { ...fixed, scope: this.historyScope(args.channel) } : fixed;
     const headers = this.scopeHeaders(kind, spec);
     const granted = this.options.botScopes;
     if (kind === 'bot' && granted && spec.scope !== null && !granted.includes(spec.scope)) {
@@ -176,6 +188,14 @@ export class SlackWebApi {
     return { status: 200, body, headers };
   }
 
+  /** The scope reading a conversation takes: its type's history scope (public when the channel is unknown). */
+  private historyScope(channel: unknown): string {
+    const id = String(channel);
+    const known = this.state.workspace.channels.find((c) => c.id === id);
+    if (known) return known.private ? historyScopes.private : historyScopes.public;
+    return this.resolveChannel(id) === null ? historyScopes.public : historyScopes.im;
+  }
+
   /** Slack tells the client what the token has and what the method accepts, as web-api reads them. */
   private scopeHeaders(kind: 'bot' | 'app', spec: MethodSpec): Record<string, string> {
     const granted = kind === 'bot' ? this.options.botScopes : ['connections:write'];
@@ -206,6 +226,8 @@ export class SlackWebApi {
         if (channel === null) return fail('channel_not_found');
         const problem = messageProblem(args);
         if (problem) return problem;
+        const metadata = metadataOf(args);
+        if (metadata === 'invalid') return fail('invalid_metadata_format');
         const threadTs = typeof args.thread_ts === 'string' && args.thread_ts !== '' ? args.thread_ts : null;
         if (threadTs !== null && !state.findMessage(channel, threadTs)) return fail('thread_not_found');
         const message = state.post(
@@ -214,6 +236,7 @@ export class SlackWebApi {
           state.identity.botUserId,
           String(args.text ?? ''),
           blocksOf(args) ?? [],
+          metadata,
         );
         return ok({
           channel,
@@ -226,10 +249,13 @@ export class SlackWebApi {
         if (channel === null) return fail('channel_not_found');
         const problem = messageProblem(args);
         if (problem) return problem;
+        const metadata = metadataOf(args);
+        if (metadata === 'invalid') return fail('invalid_metadata_format');
         const message = state.findMessage(channel, String(args.ts));
         if (!message) return fail('message_not_found');
         if (message.user !== state.identity.botUserId) return fail('cant_update_message');
-        state.update(message, String(args.text ?? ''), blocksOf(args) ?? []);
+        // Without `metadata` an update keeps the message's own.
+        state.update(message, String(args.text ?? ''), blocksOf(args) ?? [], metadata ?? message.metadata);
         return ok({
           channel,
           ts: message.ts,
@@ -262,6 +288,88 @@ export class SlackWebApi {
     if (this.state.workspace.channels.some((c) => c.id === id)) return id;
     const user = this.state.workspace.users.find((u) => u.id === id || dmChannelOf(u.id) === id);
     return user ? dmChannelOf(user.id) : null;
+  }
+
+  // ---------------------------------------------------------------- conversations.history, .replies
+
+  /**
+   * Reading a conversation as Slack answers it: newest first in a channel's history (its top-level messages,
+   * thread parents with their reply count), oldest first in a thread (the parent, then its replies); `oldest`
+   * and `latest` bound the time range (exclusive unless `inclusive`), `limit` (default 100 for history, 1000
+   * for replies; at most 999 and 1000) and an opaque `cursor` page through it, `has_more` and
+   * `response_metadata.next_cursor` say there is more. Message metadata is only returned with
+   * `include_all_metadata`.
+   */
+  private readingMethods(): Record<string, Handler> {
+    const { state } = this;
+    const page = (all: StoredMessage[], args: Json, defaultLimit: number, maxLimit: number): Json => {
+      const range = timeRange(args);
+      if (typeof range === 'string') return fail(range);
+      const limit = args.limit === undefined || args.limit === '' ? defaultLimit : Number(args.limit);
+      if (!Number.isInteger(limit) || limit < 1) return invalidArguments(['[ERROR] invalid limit']);
+      const start = args.cursor === undefined || args.cursor === '' ? 0 : cursorOffset(args.cursor);
+      if (start === null) return fail('invalid_cursor');
+      const inRange = all.filter((m) => range(m.ts));
+      const taken = inRange.slice(start, start + Math.min(limit, maxLimit));
+      const next = start + taken.length;
+      const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+      const hasMore = next < inRange.length;
+      return ok({
+        messages: taken.map((m) => this.messageJson(m, withMetadata)),
+        has_more: hasMore,
+        response_metadata: { next_cursor: hasMore ? cursorAt(next) : '' },
+      });
+    };
+    return {
+      'conversations.history': (args) => {
+        const channel = this.resolveChannel(args.channel);
+        if (channel === null) return fail('channel_not_found');
+        const topLevel = state.messages.filter((m) => m.channel === channel && m.threadTs === null);
+        return page(
+          topLevel.sort((a, b) => compareTs(b.ts, a.ts)),
+          args,
+          100,
+          999,
+        );
+      },
+      'conversations.replies': (args) => {
+        const channel = this.resolveChannel(args.channel);
+        if (channel === null) return fail('channel_not_found');
+        const parent = state.findMessage(channel, String(args.ts));
+        if (!parent) return fail('thread_not_found');
+        // Asked with a reply's ts, Slack answers with that reply alone.
+        const root = parent.threadTs ?? parent.ts;
+        const thread =
+          parent.threadTs === null
+            ? [parent, ...state.messages.filter((m) => m.channel === channel && m.threadTs === root)]
+            : [parent];
+        return page(
+          thread.sort((a, b) => compareTs(a.ts, b.ts)),
+          args,
+          1000,
+          1000,
+        );
+      },
+    };
+  }
+
+  /** A message as the reading methods show it. */
+  private messageJson(m: StoredMessage, withMetadata: boolean): Json {
+    const replies = this.state.messages.filter((r) => r.channel === m.channel && r.threadTs === m.ts);
+    const isParent = m.threadTs === null && replies.length > 0;
+    return {
+      type: 'message',
+      user: m.user,
+      ...(m.user === this.state.identity.botUserId
+        ? { bot_id: this.state.identity.botId, app_id: this.state.identity.appId }
+        : {}),
+      text: m.text,
+      ts: m.ts,
+      ...(m.blocks.length > 0 ? { blocks: m.blocks } : {}),
+      ...(m.threadTs !== null ? { thread_ts: m.threadTs } : {}),
+      ...(isParent ? { thread_ts: m.ts, reply_count: replies.length } : {}),
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+    };
   }
 
   // ---------------------------------------------------------------- views.*
@@ -424,6 +532,60 @@ export class SlackWebApi {
       },
     };
   }
+}
+
+/**
+ * chat.postMessage's `metadata`: an object (a JSON string in a form post) with a string `event_type` and an
+ * object `event_payload`, as Slack requires; anything else is Slack's `invalid_metadata_format`.
+ */
+function metadataOf(args: Json): MessageMetadata | null | 'invalid' {
+  if (args.metadata === undefined || args.metadata === '') return null;
+  const value = jsonArg(args.metadata);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'invalid';
+  const { event_type: type, event_payload: payload, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) return 'invalid';
+  if (typeof type !== 'string' || type === '') return 'invalid';
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return 'invalid';
+  return { event_type: type, event_payload: payload as Record<string, unknown> };
+}
+
+/** Slack's message timestamps compared as the numbers they are (seconds, then the part after the dot). */
+function compareTs(a: string, b: string): number {
+  const [as = '0', af = ''] = a.split('.');
+  const [bs = '0', bf = ''] = b.split('.');
+  return Number(as) - Number(bs) || Number(af.padEnd(6, '0')) - Number(bf.padEnd(6, '0'));
+}
+
+/** `oldest` / `latest` / `inclusive` as a test on a ts, or Slack's error for a bound that is not a timestamp. */
+function timeRange(args: Json): ((ts: string) => boolean) | 'invalid_ts_oldest' | 'invalid_ts_latest' {
+  const bound = (value: unknown): string | null | 'invalid' => {
+    if (value === undefined || value === '') return null;
+    const text = String(value);
+    return /^\d+(\.\d+)?$/.test(text) ? text : 'invalid';
+  };
+  const oldest = bound(args.oldest);
+  const latest = bound(args.latest);
+  if (oldest === 'invalid') return 'invalid_ts_oldest';
+  if (latest === 'invalid') return 'invalid_ts_latest';
+  const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === 1;
+  return (ts) => {
+    if (oldest !== null) {
+      const c = compareTs(ts, oldest);
+      if (c < 0 || (c === 0 && !inclusive)) return false;
+    }
+    if (latest !== null) {
+      const c = compareTs(ts, latest);
+      if (c > 0 || (c === 0 && !inclusive)) return false;
+    }
+    return true;
+  };
+}
+
+/** Cursors are opaque to apps; here, the offset into the answer's list, base64-encoded as Slack's look. */
+const cursorAt = (offset: number) => Buffer.from(`next_offset:${offset}`).toString('base64');
+function cursorOffset(cursor: unknown): number | null {
+  const match = /^next_offset:(\d+)$/.exec(Buffer.from(String(cursor), 'base64').toString('utf8'));
+  return match ? Number(match[1]) : null;
 }
 
 function blocksOf(args: Json): unknown[] | undefined {

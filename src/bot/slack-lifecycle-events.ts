@@ -3,6 +3,7 @@ import type { ClusterRegistry } from '../config/cluster-registry.js';
 import type { LifecycleEvent, LifecycleEvents, PostedMessages } from '../core/lifecycle-events.js';
 import type { MessageRef, RequestRecord } from '../core/request.js';
 import { postMessage } from './post-message.js';
+import { cardMetadata, findCard, settledMetadata, settledReplyIn } from './request-messages.js';
 import { shareOutput } from './share-output.js';
 import { approvalPrompt } from './views/approval-prompt.js';
 import type { SlackMessage } from './views/primitives.js';
@@ -28,56 +29,74 @@ export class SlackLifecycleEvents implements LifecycleEvents {
         return {
           prompt: await this.post(this.approverChannels[record.cluster.type], approvalPrompt(record)),
         };
-      case 'started':
-        await this.redrawCard(record);
-        return {};
       case 'step_progress':
       case 'retrying':
       case 'part_settled':
         await this.reply(event);
         return {};
-      case 'revoked':
-        await this.redrawCard(record);
-        await this.reply(event);
-        return {};
+      case 'revoked': {
+        const posted = await this.redrawCard(record);
+        await this.reply(withCard(event, posted));
+        return posted;
+      }
+      case 'started':
+        return this.redrawCard(record);
       case 'decided':
-      case 'approved_by':
+      case 'approved_by': {
         await this.redrawPrompt(record);
-        await this.redrawCard(record);
-        return {};
+        return this.redrawCard(record);
+      }
       case 'rejected':
       case 'cancelled':
-      case 'expired':
-      case 'failed':
+      case 'expired': {
         await this.redrawPrompt(record);
-        await this.redrawCard(record);
-        await this.reply(event);
-        return {};
+        const posted = await this.redrawCard(record);
+        await this.reply(withCard(event, posted));
+        return posted;
+      }
+      case 'failed':
       case 'succeeded': {
         await this.redrawPrompt(record);
-        await this.redrawCard(record);
-        await this.reply(event);
-        const output = record.result?.output;
-        if (output) await shareOutput(this.client, record, output);
-        return {};
+        const posted = await this.redrawCard(record);
+        const shown = withCard(event, posted);
+        // Told before, perhaps (a crash between telling and recording it): told again only if it is not there.
+        if (event.again && (await this.settledReplyShown(shown.record))) return posted;
+        await this.reply(shown);
+        const output = shown.type === 'succeeded' ? shown.record.result?.output : undefined;
+        if (output) await shareOutput(this.client, shown.record, output);
+        return posted;
       }
     }
   }
 
   private postCard(record: RequestRecord): Promise<MessageRef> {
-    return this.post(record.channel, requestCard(record), record.threadTs);
+    return postMessage(
+      this.client,
+      record.channel,
+      requestCard(record),
+      record.threadTs,
+      cardMetadata(record),
+    );
   }
 
-  private async redrawCard(record: RequestRecord): Promise<void> {
-    // A request whose card was never posted (Slack was down) gets a fresh one rather than nothing.
-    if (!record.card) {
-      await this.postCard(record);
-      return;
-    }
-    await this.client.chat.update({
-      channel: record.card.channel,
-      ts: record.card.ts,
-      ...requestCard(record),
+  /**
+   * Redraws the request's card. A record that does not know its card (a crash came between posting it and
+   * recording it, or Slack was down) has it found by its metadata and redrawn, or, when there is none, gets a
+   * fresh one: either way the card is returned for the record to keep, and the request has one card.
+   */
+  private async redrawCard(record: RequestRecord): Promise<PostedMessages> {
+    const card = record.card ?? (await findCard(this.client, record));
+    if (!card) return { card: await this.postCard(record) };
+    await this.client.chat.update({ channel: card.channel, ts: card.ts, ...requestCard(record) });
+    return record.card ? {} : { card };
+  }
+
+  private async settledReplyShown(record: RequestRecord): Promise<boolean> {
+    const thread = record.threadTs ?? record.card?.ts;
+    if (!thread) return false;
+    return settledReplyIn(this.client, record, {
+      channel: record.card?.channel ?? record.channel,
+      ts: thread,
     });
   }
 
@@ -94,14 +113,21 @@ export class SlackLifecycleEvents implements LifecycleEvents {
     const message = threadReply(event);
     if (!message) return;
     const { record } = event;
+    const settled = event.type === 'succeeded' || event.type === 'failed';
     await this.client.chat.postMessage({
       channel: record.card?.channel ?? record.channel,
       ...threadOf(record),
       ...message,
+      ...(settled ? { metadata: settledMetadata(record) } : {}),
     });
   }
 
   private post(channel: string, message: SlackMessage, threadTs?: string): Promise<MessageRef> {
     return postMessage(this.client, channel, message, threadTs);
   }
+}
+
+/** The event with the card the adapter found or posted for a record that did not know it. */
+function withCard<E extends LifecycleEvent>(event: E, posted: PostedMessages): E {
+  return posted.card ? { ...event, record: { ...event.record, card: posted.card } } : event;
 }

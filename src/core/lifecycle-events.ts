@@ -36,8 +36,12 @@ export type LifecycleEvent =
       cluster: string;
       outcome: { state: 'succeeded'; result: ExecutionResult } | { state: 'failed'; error: string };
     }
-  | { type: 'succeeded'; record: RequestRecord }
-  | { type: 'failed'; record: RequestRecord }
+  /**
+   * The request ended. `again`: it may have been told already (a crash came between telling it and recording
+   * that it was), so it is shown only where it is not yet.
+   */
+  | { type: 'succeeded'; record: RequestRecord; again?: boolean }
+  | { type: 'failed'; record: RequestRecord; again?: boolean }
   /** A time-bound change was undone: its time was up, or someone ended it early. */
   | { type: 'revoked'; record: RequestRecord; summary: string; by: string | null };
 
@@ -45,6 +49,10 @@ export type LifecycleEventType = LifecycleEvent['type'];
 
 /** Messages an adapter posted for an event that the record must remember (to redraw them later). */
 export interface PostedMessages {
+  /**
+   * The request's card: posted for `submitted`, or, for a record that does not know its card, the one found
+   * (or posted afresh) while showing the event. Core records it, so the card is drawn in place from then on.
+   */
   card?: MessageRef;
   prompt?: MessageRef;
 }

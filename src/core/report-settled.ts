@@ -9,14 +9,19 @@ export function needsReport(record: RequestRecord): boolean {
   return (record.state === 'succeeded' || record.state === 'failed') && record.reportedState !== record.state;
 }
 
-/** Tells a settled request's end, then marks it as told so that a later job does not tell it again. */
+/**
+ * Tells a settled request's end, then marks it as told so that a later job does not tell it again. `again`:
+ * catching up after a crash, when the end may have been told but not recorded as told: it is told only
+ * where it is not shown yet, so it is told once.
+ */
 export async function reportSettled(
   deps: { store: RequestStore; events: LifecycleEvents },
   log: Logger,
   record: RequestRecord,
+  again = false,
 ): Promise<void> {
   if (record.state !== 'succeeded' && record.state !== 'failed') return;
-  await publish({ ...deps, log }, { type: record.state, record });
+  await publish({ ...deps, log }, { type: record.state, record, ...(again ? { again } : {}) });
   await deps.store.update(record.id, (r) =>
     r.state === record.state ? { record: { ...r, reportedState: r.state } } : null,
   );

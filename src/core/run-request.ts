@@ -61,10 +61,11 @@ export async function runRequest(deps: RunDeps, run: RunAttempt): Promise<RunOut
   const part = requestPart(run.cluster);
   const started = await part.start(deps.store, run.requestId, run.attempt);
   if (!started) {
-    // Settled already. If a crash came between settling and telling, tell now: at least once, never lost.
+    // Settled already. If a crash came between settling and recording it told, tell now where it is not
+    // shown yet: never lost, never twice.
     const settled = await deps.store.get(run.requestId);
     if (settled && needsReport(settled)) {
-      await reportSettled(deps, deps.log.child({ requestId: settled.id }), settled);
+      await reportSettled(deps, deps.log.child({ requestId: settled.id }), settled, true);
     }
     deps.log.info({ requestId: run.requestId, cluster: run.cluster }, 'job skipped: request is not runnable');
     return 'skipped';

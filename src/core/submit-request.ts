@@ -196,12 +196,9 @@ export async function submitRequest(deps: SubmitDeps, ask: Ask): Promise<SubmitO
   }
   if (created === 'id-taken') throw new AppError('CONFLICT', `request id ${id} is already taken`);
 
-  // The request stands even without its card: the next event posts a fresh one.
+  // The request stands even without its card (publish records it): the next event finds it, or posts one.
   const card = (await publish({ ...deps, log }, { type: 'submitted', record }))?.card;
-  if (card) {
-    record.card = card;
-    await deps.store.update(id, (r) => ({ record: { ...r, card } }));
-  }
+  if (card) record.card = card;
 
   if (awaiting) {
     await deps.scheduler.scheduleExpiry(record);

@@ -14,9 +14,17 @@ export interface NewSilence {
   comment: string;
 }
 
+/** A silence as Alertmanager lists it (GET /api/v2/silences), with what n3r reads of it. */
+export interface ListedSilence {
+  id: string;
+  status: { state: 'active' | 'pending' | 'expired' };
+  createdBy: string;
+  endsAt: string;
+}
+
 /**
- * Alertmanager's API v2 for silences: create (POST /api/v2/silences), read (GET /api/v2/silence/{id}) and
- * expire (DELETE /api/v2/silence/{id}).
+ * Alertmanager's API v2 for silences: list (GET /api/v2/silences), create (POST /api/v2/silences), read
+ * (GET /api/v2/silence/{id}) and expire (DELETE /api/v2/silence/{id}).
  */
 export class AlertmanagerClient {
   readonly #base: string;
@@ -61,6 +69,14 @@ export class AlertmanagerClient {
       if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
       throw error;
     }
+  }
+
+  /** The silences Alertmanager knows (expired ones too, until its retention drops them). */
+  async silences(): Promise<ListedSilence[]> {
+    const answer = await this.call('GET', '/api/v2/silences');
+    if (!Array.isArray(answer))
+      throw new AppError('INTERNAL', 'alertmanager answered silences that are not a list');
+    return answer as ListedSilence[];
   }
 
   /** Expires a silence; false when Alertmanager does not know it. */

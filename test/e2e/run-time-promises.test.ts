@@ -156,6 +156,50 @@ describe('a request runs only as approved and as the policy allows it at run tim
     await worker.stop();
   });
 
+  it('reads the namespace as it is now: one handed to another team after approval gets no deploy', async () => {
+    const ns = `team-a-moved-${uniqueSuffix()}`;
+    const namespaceObject = (team: string) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { 'n3r.io/team': team } },
+    });
+    await h.admin.apply(namespaceObject('team-a'), { fieldManager: 'platform-admin' });
+    await h.emulator.slashCommand({
+      text: `deploy web --cluster ded-local-a --namespace ${ns} --image ghcr.io/team-a/web:1.4.2`,
+      user: people.requester,
+      channel: channels.team,
+    });
+    const prompt = await h.emulator.waitFor('the approval prompt', () =>
+      h.emulator.channelMessages(channels.approvals).find((m) => m.text.includes(ns)),
+    );
+    const id = /r-[a-z0-9]{10}/.exec(prompt.text)?.[0] ?? '';
+    for (const approver of [people.approver, people.secondApprover]) {
+      await h.emulator.clickButton({
+        user: approver,
+        channel: prompt.channel,
+        ts: prompt.ts,
+        actionId: 'n3r_approve',
+      });
+    }
+    await eventually('queued after two approvals', async () =>
+      (await recordOf(id)).state === 'queued' ? true : undefined,
+    );
+    // The platform team hands the namespace to team-b before the job runs.
+    await h.admin.apply(namespaceObject('team-b'), { fieldManager: 'platform-admin' });
+
+    const worker = await h.startWorker({});
+    const failed = await settled(id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toContain('[deploy.namespace.team]');
+    const deployment = await h.admin.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: ns },
+    });
+    expect(deployment).toBeNull();
+    await worker.stop();
+  });
+
   async function workerTrail(id: string): Promise<AuditEntry[]> {
     const entries = await h.redis.xrange(`${h.prefix}:audit:${id}`, '-', '+');
     return entries.map(([entryId, fields]) => {

@@ -767,6 +767,107 @@ describe('the Web API refuses what Slack refuses', () => {
       await emulator.stop();
     }
   });
+
+  it('keeps message metadata, checked as Slack checks it, and shows it to readers who ask for it', async () => {
+    const metadata = { event_type: 'n3r_request', event_payload: { request_id: 'r-1' } };
+    const posted = await client.chat.postMessage({ channel: channels.onCall, text: 'card', metadata });
+    for (const bad of [
+      { event_type: 'n3r_request' },
+      { event_type: 7, event_payload: {} },
+      { event_type: 'n3r_request', event_payload: 'r-1' },
+      { event_type: '', event_payload: {} },
+    ]) {
+      expect(
+        await slackError(
+          client.chat.postMessage({ channel: channels.onCall, text: 'x', metadata: bad as never }),
+        ),
+      ).toBe('invalid_metadata_format');
+    }
+    await client.chat.update({ channel: channels.onCall, ts: posted.ts ?? '', text: 'card, redrawn' });
+    const plain = await client.conversations.history({ channel: channels.onCall, limit: 1 });
+    expect(plain.messages?.[0]).toMatchObject({ ts: posted.ts, text: 'card, redrawn' });
+    expect(plain.messages?.[0]?.metadata).toBeUndefined();
+    const full = await client.conversations.history({
+      channel: channels.onCall,
+      limit: 1,
+      include_all_metadata: true,
+    });
+    expect(full.messages?.[0]?.metadata).toEqual(metadata);
+  });
+
+  it('reads a channel newest first and a thread oldest first, within oldest/latest, page by page', async () => {
+    const emulator = new SlackEmulator({
+      ...localWorkspace(),
+      channels: [...localWorkspace().channels, { id: 'C0SECRET', name: 'secret', private: true }],
+    });
+    await emulator.start();
+    try {
+      const reader = webClient(emulator);
+      const post = async (text: string, thread_ts?: string) =>
+        (await reader.chat.postMessage({ channel: channels.team, text, ...(thread_ts ? { thread_ts } : {}) }))
+          .ts ?? '';
+      const first = await post('one');
+      const second = await post('two');
+      const reply = await post('two, a reply', second);
+      const third = await post('three');
+      const all = await reader.conversations.history({ channel: channels.team });
+      expect(all.messages?.map((m) => m.text)).toEqual(['three', 'two', 'one']);
+      expect(all.messages?.[1]).toMatchObject({ thread_ts: second, reply_count: 1 });
+      const since = await reader.conversations.history({ channel: channels.team, oldest: first });
+      expect(since.messages?.map((m) => m.ts)).toEqual([third, second]);
+      const within = await reader.conversations.history({
+        channel: channels.team,
+        oldest: first,
+        latest: third,
+        inclusive: true,
+      });
+      expect(within.messages?.map((m) => m.ts)).toEqual([third, second, first]);
+      const one = await reader.conversations.history({ channel: channels.team, limit: 2 });
+      expect(one.messages?.map((m) => m.text)).toEqual(['three', 'two']);
+      expect(one.has_more).toBe(true);
+      const rest = await reader.conversations.history({
+        channel: channels.team,
+        limit: 2,
+        cursor: one.response_metadata?.next_cursor ?? '',
+      });
+      expect(rest.messages?.map((m) => m.text)).toEqual(['one']);
+      expect(rest.has_more).toBe(false);
+      const thread = await reader.conversations.replies({ channel: channels.team, ts: second });
+      expect(thread.messages?.map((m) => m.ts)).toEqual([second, reply]);
+      expect(await slackError(reader.conversations.replies({ channel: channels.team, ts: '1.000001' }))).toBe(
+        'thread_not_found',
+      );
+      expect(
+        await slackError(reader.conversations.history({ channel: channels.team, oldest: 'yesterday' })),
+      ).toBe('invalid_ts_oldest');
+      expect(
+        await slackError(reader.conversations.history({ channel: channels.team, cursor: 'bm9wZQ==' })),
+      ).toBe('invalid_cursor');
+      expect(await slackError(reader.conversations.history({ channel: 'C0NOWHERE' }))).toBe(
+        'channel_not_found',
+      );
+    } finally {
+      await emulator.stop();
+    }
+    // Reading takes the history scope of the conversation's type.
+    const scoped = new SlackEmulator(
+      {
+        ...localWorkspace(),
+        channels: [...localWorkspace().channels, { id: 'C0SECRET', name: 'secret', private: true }],
+      },
+      { botScopes: ['chat:write', 'channels:history'] },
+    );
+    await scoped.start();
+    try {
+      const reader = webClient(scoped);
+      expect(await slackError(reader.conversations.history({ channel: channels.team }))).toBe('ok');
+      await expect(reader.conversations.history({ channel: 'C0SECRET' })).rejects.toMatchObject({
+        data: { error: 'missing_scope', needed: 'groups:history' },
+      });
+    } finally {
+      await scoped.stop();
+    }
+  });
 });
 
 /** A burst of 3 then 1 a second: the 4th post gets 429, the client waits Retry-After and succeeds. */

@@ -22,17 +22,26 @@ export function alertSilenceExecutor(deps: ExecutorDeps): KindExecutor<AlertSile
     }
     const seconds = params.duration.seconds;
     const now = executorOptions(deps).now();
-    const until = new Date(now.getTime() + seconds * 1000);
+    let until = new Date(now.getTime() + seconds * 1000);
     const matchers = params.matchers.map((m) => `${m.name}="${m.value}"`).join(', ');
     if (dryRun) return { summary: `Would silence {${matchers}} until ${until.toISOString()}`, details: [] };
-    const id = await new AlertmanagerClient(url).createSilence({
-      matchers: params.matchers,
-      startsAt: now,
-      endsAt: until,
-      createdBy: `${record.requester.email ?? record.requester.slackId} (n3r request ${record.id})`,
-      comment: params.comment,
-    });
-    log.info({ silenceId: id, until: until.toISOString() }, 'silence created');
+    const client = new AlertmanagerClient(url);
+    // Alertmanager makes a new silence for every POST: a run of this request that was cut short after
+    // creating its silence (a worker killed, a lost answer) finds it by its creator line and keeps it, even
+    // when someone has expired it since: a request silences once.
+    const marker = `(n3r request ${record.id})`;
+    const earlier = (await client.silences()).find((s) => s.createdBy.endsWith(marker));
+    if (earlier) until = new Date(earlier.endsAt);
+    const id =
+      earlier?.id ??
+      (await client.createSilence({
+        matchers: params.matchers,
+        startsAt: now,
+        endsAt: until,
+        createdBy: `${record.requester.email ?? record.requester.slackId} ${marker}`,
+        comment: params.comment,
+      }));
+    log.info({ silenceId: id, until: until.toISOString(), kept: earlier !== undefined }, 'silence in place');
     if (params.group) {
       const silence = {
         id,

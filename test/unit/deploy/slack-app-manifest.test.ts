@@ -19,9 +19,18 @@ const extraScopes: Record<string, string> = {
   'users:read.email': "SlackIdentityResolver reads the user's e-mail from users.info",
 };
 /** Methods newer than the spec, with the scope Slack documents for them. */
-const methodsOutsideSpec: Record<string, string> = {
-  'files.getUploadURLExternal': 'files:write',
-  'files.completeUploadExternal': 'files:write',
+const methodsOutsideSpec: Record<string, string[]> = {
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
+};
+/**
+ * Methods whose spec names a scope of the retired workspace apps (`conversations:history`): a bot token needs
+ * the history scope of each conversation type it reads. Request cards are posted in public and private
+ * channels (the bot reads them back to find a card it lost), never in direct messages.
+ */
+const botScopesOfMethod: Record<string, string[]> = {
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
 };
 /** Events the 2021 spec lacks or lists without a scope, with the scope Slack documents for them. */
 const eventsOutsideSpec: Record<string, string | null> = {
@@ -51,13 +60,14 @@ function scopeOfMethod(
   method: string,
 ) {
   const operations = spec.paths[`/${method}`];
-  if (!operations && method in methodsOutsideSpec) return methodsOutsideSpec[method] ?? null;
+  if (method in botScopesOfMethod) return botScopesOfMethod[method] ?? [];
+  if (!operations && method in methodsOutsideSpec) return methodsOutsideSpec[method] ?? [];
   if (!operations) throw new Error(`${method} is not in Slack's spec`);
   const description = Object.values(operations)
     .flatMap((op) => op.parameters ?? [])
     .find((p) => p.name === 'token')?.description;
   const scope = /Requires scope: `([^`]+)`/.exec(description ?? '')?.[1];
-  return scope === 'none' ? null : (scope ?? null);
+  return scope === 'none' || scope === undefined ? [] : [scope];
 }
 
 describe('the Slack app manifest', () => {
@@ -70,8 +80,7 @@ describe('the Slack app manifest', () => {
     expect(called).toContain('chat.postMessage');
     const needed = new Set<string>(Object.keys(extraScopes));
     for (const method of called) {
-      const scope = scopeOfMethod(web, method);
-      if (scope) needed.add(scope);
+      for (const scope of scopeOfMethod(web, method)) needed.add(scope);
     }
     for (const event of manifest.settings.event_subscriptions.bot_events) {
       const topic = events.topics[event.replaceAll('_', '.')];
