@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'POLICY_DENIED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** Fields a change would set are held by another field manager (server-side apply without force). */
+  | 'FIELD_CONFLICT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'POLICY_ENGINE'
   | 'CONFIG'
