@@ -81,7 +81,13 @@ export interface PlannedObject {
   change: 'new' | 'changed' | 'unchanged';
   /** Where it would change (for `changed`), for a reviewer to read. */
   paths: string[];
+  /** With `takeOver`: the fields other managers hold that it takes over. */
+  takes: { field: string; manager: string }[];
 }
+
+/** `; takes over .spec.maxReplicas from 'team-a-tuning'`, or nothing. */
+const takesText = (takes: PlannedObject['takes'], verb: string) =>
+  takes.length === 0 ? '' : `; ${verb} ${takes.map((t) => `${t.field} from '${t.manager}'`).join(', ')}`;
 
 /**
  * Dry-runs the apply of every object (server-side, field manager n3r, force only with `takeOver`) before
@@ -100,18 +106,28 @@ export async function planApply(
   for (const object of objects) {
     const name = objectName(object);
     const live = await getObject(api, refOf(object));
+    const dryRun = (force: boolean) => api.apply(object, { fieldManager, dryRun: true, force });
     let would: KubernetesObject;
+    let takes: PlannedObject['takes'] = [];
     try {
-      would = await api.apply(object, { fieldManager, dryRun: true, force: options.takeOver === true });
+      would = await dryRun(false);
     } catch (error) {
       const held = fieldConflictsOf(error);
       if (!held) throw fromKubeError(error, `applying ${name}`);
-      conflicts.push(...held.map((c) => ({ ...c, object: name })));
-      continue;
+      if (options.takeOver !== true) {
+        conflicts.push(...held.map((c) => ({ ...c, object: name })));
+        continue;
+      }
+      // Taken over: what is taken from whom is part of the plan the approvers and the requester read.
+      takes = held;
+      would = await dryRun(true).catch((forced: unknown) => {
+        throw fromKubeError(forced, `applying ${name}`);
+      });
     }
-    if (!live) planned.push({ object, name, change: 'new', paths: [] });
-    else if (content(live) === content(would)) planned.push({ object, name, change: 'unchanged', paths: [] });
-    else planned.push({ object, name, change: 'changed', paths: changedPaths(live, would) });
+    if (!live) planned.push({ object, name, change: 'new', paths: [], takes });
+    else if (content(live) === content(would))
+      planned.push({ object, name, change: 'unchanged', paths: [], takes });
+    else planned.push({ object, name, change: 'changed', paths: changedPaths(live, would), takes });
   }
   if (conflicts.length > 0) {
     options.log.info({ conflicts }, 'fields held by other managers');
@@ -122,8 +138,10 @@ export async function planApply(
 
 /** The plan as lines for people: `Deployment team-a-web/web (changes spec.template…)`, `… (new)`. */
 export function describePlan(plan: readonly PlannedObject[]): string[] {
-  return plan.map(({ name, change, paths }) =>
-    change === 'changed' ? `${name} (changes ${paths.join(', ')})` : `${name} (${change})`,
+  return plan.map(({ name, change, paths, takes }) =>
+    change === 'changed'
+      ? `${name} (changes ${paths.join(', ')}${takesText(takes, 'takes over')})`
+      : `${name} (${change}${takesText(takes, 'takes over')})`,
   );
 }
 
@@ -139,13 +157,13 @@ export async function applyPlanned(
   options: { log: Logger } & TakeOverOption,
 ): Promise<string[]> {
   const applied: string[] = [];
-  for (const { object, name, change } of plan) {
+  for (const { object, name, change, takes } of plan) {
     if (change === 'unchanged') {
       applied.push(`${name} (unchanged)`);
       continue;
     }
     await applyOne(api, object, { dryRun: false, ...options });
-    applied.push(name);
+    applied.push(takes.length > 0 ? `${name} (${takesText(takes, 'took over').slice(2)})` : name);
   }
   return applied;
 }

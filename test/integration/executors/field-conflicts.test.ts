@@ -195,12 +195,15 @@ describe('executors meeting fields that other field managers hold', () => {
       const plan = await run(appDeployExecutor(deps), recordFor('app.deploy', params), params, {
         dryRun: true,
       });
-      // Approvers see that the ceiling changes hands: the dry run takes it over too.
+      // Approvers see which field changes hands, and from whom; the requester sees it once done.
       expect(plan.details.find((line) => line.includes('HorizontalPodAutoscaler'))).toMatch(
-        /\(changes .*spec\.maxReplicas/,
+        /\(changes .*spec\.maxReplicas.*; takes over \.spec\.maxReplicas from 'team-a-tuning'\)$/,
       );
 
-      await run(appDeployExecutor(deps), recordFor('app.deploy', params), params);
+      const done = await run(appDeployExecutor(deps), recordFor('app.deploy', params), params);
+      expect(done.details).toContain(
+        `• HorizontalPodAutoscaler ${ns}/web (took over .spec.maxReplicas from 'team-a-tuning')`,
+      );
       const hpa = (await read(admin, hpaOf(ns))) as Obj;
       expect(hpa.spec.maxReplicas).toBe(4);
       const owned = fieldsByManager(hpa);
