@@ -56,9 +56,13 @@ export function ownershipProblems(object: KubernetesObject | null, manifest: Kub
   const owned = fieldsByManager(object);
   const applied = fieldsOf(manifest);
   const mine = owned['n3r/Apply'] ?? [];
+  // An atomic struct (a label selector, a roleRef) is held whole: its fields are held through it.
+  const within = (field: string, whole: string) => field === whole || field.startsWith(`${whole}.`);
   const problems = [
-    ...applied.filter((f) => !mine.includes(f)).map((f) => `${f} is not held by n3r`),
-    ...mine.filter((f) => !applied.includes(f)).map((f) => `${f} is held by n3r but not applied`),
+    ...applied.filter((a) => !mine.some((m) => within(a, m))).map((f) => `${f} is not held by n3r`),
+    ...mine
+      .filter((m) => !applied.some((a) => within(a, m)))
+      .map((f) => `${f} is held by n3r but not applied`),
   ];
   for (const [manager, fields] of Object.entries(owned)) {
     if (manager === 'n3r/Apply') continue;
