@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localRegistryPath } from '../../devtools/local-paths.js';
@@ -14,6 +14,7 @@ import { RawObjectApi } from '../../src/executors/kube-object-api.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningN3r, startN3r } from '../../src/start-n3r.js';
 import { eventually, uniqueSuffix } from '../support/harness.js';
+import { ownershipProblems, teamNamespaceManifests } from '../support/managed-fields.js';
 
 const requests = 200;
 const kills = 4;
@@ -126,22 +127,17 @@ describe('the worker as its own process: killed, or stopped', () => {
       const name = String(record.params.name);
       const ns = await admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
       expect(ns?.metadata?.annotations?.['n3r.io/request-id']).toBe(record.id);
-      const applies = (ns?.metadata?.managedFields ?? []).filter(
-        (f) => f.manager === 'n3r' && f.operation === 'Apply',
-      );
-      expect(applies).toHaveLength(1);
+      const [nsManifest, quotaManifest] = teamNamespaceManifests(name);
+      expect(ownershipProblems(ns, nsManifest as KubernetesObject)).toEqual([]);
       egressIps.add(ns?.metadata?.annotations?.['n3r.io/egress-ip'] ?? '');
       const quota = await admin.get({
         apiVersion: 'v1',
         kind: 'ResourceQuota',
         metadata: { name: 'n3r-quota', namespace: name },
       });
-      // ResourceQuota carries no generation: check it is ours, written by one manager with one apply entry.
+      // ResourceQuota carries no generation: check it is ours, its fields held by n3r's apply and no one else.
       expect(quota?.metadata?.annotations?.['n3r.io/request-id']).toBe(record.id);
-      expect((quota?.metadata?.managedFields ?? []).map((f) => `${f.manager}/${f.operation}`)).toEqual(
-        expect.arrayContaining(['n3r/Apply']),
-      );
-      expect((quota?.metadata?.managedFields ?? []).filter((f) => f.manager === 'n3r')).toHaveLength(1);
+      expect(ownershipProblems(quota, quotaManifest as KubernetesObject)).toEqual([]);
       const trail = await redis.xrange(`${prefix}:audit:${record.id}`, '-', '+');
       expect(trail.filter(([, f]) => f[1] === 'succeeded')).toHaveLength(1);
     }

@@ -1,4 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { defaultExecutorOptions } from '../../src/executors/executor-deps.js';
+import { namespaceObjects } from '../../src/kinds/namespace-create/executor.js';
+import { namespaceCreate } from '../../src/kinds/namespace-create/index.js';
+import { requestRecord } from './builders.js';
 
 type FieldsV1 = { [key: string]: FieldsV1 };
 
@@ -70,4 +74,17 @@ export function ownershipProblems(object: KubernetesObject | null, manifest: Kub
       problems.push(`${field} is held by ${manager} too`);
   }
   return problems;
+}
+
+/**
+ * The objects a namespace.create request applies (Namespace, ResourceQuota, LimitRange, NetworkPolicy,
+ * RoleBinding), as namespaceObjects builds them: the fields are the same whatever the values, so any
+ * request's stand in for the one that ran.
+ */
+export function teamNamespaceManifests(name: string): KubernetesObject[] {
+  const params = namespaceCreate.params.parse({ name, cluster: 'pub-local-a', team: 'team-a' });
+  return namespaceObjects(requestRecord(), params, {
+    ip: '203.0.113.1',
+    options: defaultExecutorOptions,
+  }).filter((m) => m.kind !== 'CiliumEgressGatewayPolicy');
 }
