@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'CONFLICT'
   /** Fields a change would set are held by another field manager (server-side apply without force). */
   | 'FIELD_CONFLICT'
+  /** A finite resource (a pool of addresses) has nothing left to give. */
+  | 'EXHAUSTED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'POLICY_ENGINE'
   | 'CONFIG'

@@ -4,11 +4,14 @@ import { SecretValues } from './secret-values.js';
 
 /**
  * Every secret this process is configured with: every setting named like a token, secret or password
- * (the Slack tokens and signing secret, the webhook token), the Redis password, and the credentials of
- * every kubeconfig user (tokens, passwords, client keys).
+ * (the Slack tokens and signing secret, the webhook token), the Redis password, the bundle verification
+ * keys, and the credentials of every kubeconfig user (tokens, passwords, client keys).
  */
 export function knownSecrets(settings: Settings): SecretValues {
   const secrets = new SecretValues(secretFields(settings));
+  if (settings.bundleTrust !== 'unsigned') {
+    for (const { key } of settings.bundleTrust.verificationKeys) secrets.add(key);
+  }
   const redisPassword = new URL(settings.redisUrl).password;
   secrets.add(redisPassword);
   secrets.add(decodeURIComponent(redisPassword));

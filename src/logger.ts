@@ -15,6 +15,7 @@ const secretKeys = [
   'keyData',
   '["client-key-data"]',
   'redisUrl',
+  'verificationKeys',
 ];
 
 /** Paths whose values are secrets; pino replaces them before a line is written. */

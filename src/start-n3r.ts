@@ -44,7 +44,7 @@ export async function startN3r(
       log,
       stops,
     );
-    const { reloader } = await loadPolicyEngine(settings, log, shared.engine);
+    const { reloader } = await loadPolicyEngine(settings, log, shared.metrics, shared.engine);
     stops.push(() => reloader.stop());
     if (settings.role !== 'bot') await startWorkerRole(settings, registry, shared, log, stops);
     const port = bot ? await bot.start(stops) : null;

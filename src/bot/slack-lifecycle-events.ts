@@ -34,7 +34,10 @@ export class SlackLifecycleEvents implements LifecycleEvents {
       case 'step_progress':
       case 'retrying':
       case 'part_settled':
+        await this.reply(event);
+        return {};
       case 'revoked':
+        await this.redrawCard(record);
         await this.reply(event);
         return {};
       case 'decided':

@@ -13,14 +13,70 @@ const dnsLabel = z
 const slackChannel = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+/** The addresses of an IPv4 CIDR (already checked by `z.cidrv4`) as 32-bit numbers, first and last. */
+function cidrBounds(cidr: string): { base: number; first: number; last: number } {
+  const [address = '', prefix = ''] = cidr.split('/');
+  const base = address.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(prefix));
+  const first = base - (base % size);
+  return { base, first, last: first + size - 1 };
+}
+
+/**
+ * The NAT gateway's pools of fixed egress IPs: `egressPools` (a list of CIDRs) or, the older form, one
+ * `egressPool`; read as `egressPools` either way. Each CIDR names its network address, and no two overlap.
+ */
+const natGatewaySchema = z
+  .strictObject({
+    egressPool: z.cidrv4().optional(),
+    egressPools: z.array(z.cidrv4()).min(1, 'must list at least one CIDR').optional(),
+  })
+  .superRefine((gateway, ctx) => {
+    if ((gateway.egressPool === undefined) === (gateway.egressPools === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'give the pools of egress IPs as either egressPools (a list of CIDRs) or egressPool, not both',
+      });
+      return;
+    }
+    const key = gateway.egressPools ? 'egressPools' : 'egressPool';
+    const pools = gateway.egressPools ?? [gateway.egressPool ?? ''];
+    // A CIDR that is none is reported as such already; what follows compares valid ones.
+    if (!pools.every((pool) => z.cidrv4().safeParse(pool).success)) return;
+    pools.forEach((pool, index) => {
+      const path = gateway.egressPools ? [key, index] : [key];
+      const { base, first, last } = cidrBounds(pool);
+      if (base !== first) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `'${pool}' is not a network address: its network is ${ipv4Text(first)}/${pool.split('/')[1]}`,
+        });
+      }
+      const overlapping = pools.slice(0, index).find((other) => {
+        const o = cidrBounds(other);
+        return o.first <= last && first <= o.last;
+      });
+      if (overlapping !== undefined) {
+        ctx.addIssue({ code: 'custom', path, message: `'${pool}' overlaps '${overlapping}'` });
+      }
+    });
+  })
+  .transform((gateway) => ({ egressPools: gateway.egressPools ?? [gateway.egressPool ?? ''] }));
+
+function ipv4Text(n: number): string {
+  return [2 ** 24, 2 ** 16, 2 ** 8, 1].map((d) => Math.floor(n / d) % 256).join('.');
+}
+
 const clusterSchema = z.strictObject({
   name: dnsLabel,
   type: z.enum(clusterTypes),
   region: z.string().min(1),
   /** The kubeconfig context the workers use for this cluster. */
   kubeContext: z.string().min(1),
-  /** Fixed egress IPs handed to namespaces, one namespace per IP. */
-  natGateway: z.strictObject({ egressPool: z.cidrv4() }),
+  /** Fixed egress IPs handed to namespaces, one namespace per IP, from one or more pools. */
+  natGateway: natGatewaySchema,
   /** The fixed addresses all inbound traffic enters through. */
   elbGateway: z.strictObject({ l4Address: z.ipv4(), l7Address: z.ipv4() }),
   loki: z.strictObject({ url: httpUrl }).optional(),
@@ -166,6 +222,11 @@ export function loadClusterRegistry(path: string): ClusterRegistry {
 
 export function findCluster(registry: ClusterRegistry, name: string): Cluster | undefined {
   return registry.clusters.find((cluster) => cluster.name === name);
+}
+
+/** The NAT egress pools of each cluster of the registry, by cluster name (none for an unknown cluster). */
+export function egressPoolsOf(registry: ClusterRegistry): (cluster: string) => readonly string[] {
+  return (cluster) => findCluster(registry, cluster)?.natGateway.egressPools ?? [];
 }
 
 export type RegionPair = ClusterRegistry['regionPairs'][number];

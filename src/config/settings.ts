@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { type BundleVerificationKey, readBundleVerificationKeys } from './bundle-verification-keys.js';
 import { listIssues } from './schema-errors.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -54,12 +55,26 @@ const envSchema = z.object({
    * `policies/README.md#aclopen-rules`), e.g. the repository's web page with a trailing slash. @defaultValue unset: paths are shown as they are
    */
   N3R_POLICY_DOCS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Keys that bundles from the bundle server must be signed with (`opa build --signing-key`), as JSON:
+   * key id → { algorithm, key, scope? }. Required with N3R_BUNDLE_URL unless N3R_BUNDLE_ALLOW_UNSIGNED.
+   */
+  N3R_BUNDLE_VERIFICATION_KEYS: z.string().optional(),
+  /** A file holding that JSON instead (a mounted Secret). */
+  N3R_BUNDLE_VERIFICATION_KEYS_FILE: z.string().min(1).optional(),
+  /** `true` loads unsigned bundles from the bundle server: whoever controls it controls the policy. @defaultValue false */
+  N3R_BUNDLE_ALLOW_UNSIGNED: z.enum(['true', 'false']).default('false'),
   /** Pause between checks for newer policy bundles (directory or bundle server). @defaultValue 10000 */
   N3R_BUNDLE_POLL_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long a job's lock lasts; a crashed worker's jobs run again after about this long. @defaultValue 30000 */
   N3R_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Pause between two sweeps for grants (ACLs) past their expiry; workers run one sweep per pause between them. @defaultValue 60000 */
   N3R_GRANT_SWEEP_MS: z.coerce.number().int().min(500).default(60_000),
+  /**
+   * A NAT egress IP whose namespace is gone goes back to its pool at a sweep once its allocation is this old
+   * (a namespace being created has its address before it exists). @defaultValue 600000
+   */
+  N3R_EGRESS_RELEASE_GRACE_MS: z.coerce.number().int().min(0).default(600_000),
   /** Jobs run at once per cluster, per worker process. @defaultValue 2 */
   N3R_CONCURRENCY_PER_CLUSTER: z.coerce.number().int().min(1).default(2),
   /** Client-side limit toward each cluster's apiserver: requests per second, and burst. @defaultValue 50, 100 */
@@ -111,12 +126,17 @@ export type Settings = Readonly<{
   registryPath: string;
   policyDir: string;
   bundleUrl: string | undefined;
+  /**
+   * How bundles from the bundle server are trusted: signatures checked with these keys, or (an explicit
+   * opt-out) not at all. Directory bundles are built by this deployment and are not signed.
+   */
+  bundleTrust: { verificationKeys: readonly BundleVerificationKey[] } | 'unsigned';
   bundlePollMs: number;
   /** Base URL the policies' documentation links are resolved against. */
   policyDocsUrl: string | undefined;
   kubeconfigPath: string | undefined;
   kubeRateLimit: { qps: number; burst: number };
-  jobs: { lockMs: number; concurrencyPerCluster: number; grantSweepMs: number };
+  jobs: { lockMs: number; concurrencyPerCluster: number; grantSweepMs: number; egressReleaseGraceMs: number };
   logLevel: (typeof logLevels)[number];
   /** On-call alert threads: the webhook's token and the pace of each channel. */
   alerts: { webhookToken: string | undefined; channelIntervalMs: number; digestAfter: number };
@@ -131,6 +151,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = envSchema.safeParse(env);
   // The transport's own secrets are checked apart, so they are reported with every other problem.
   const mode = env.SLACK_MODE ?? 'socket';
+  const bundleKeys = readBundleVerificationKeys(
+    env.N3R_BUNDLE_VERIFICATION_KEYS,
+    env.N3R_BUNDLE_VERIFICATION_KEYS_FILE,
+  );
   const problems = [
     ...(parsed.success ? [] : listIssues(parsed.error)),
     ...(mode === 'socket' && !env.SLACK_APP_TOKEN
@@ -139,6 +163,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ...(mode === 'http' && !env.SLACK_SIGNING_SECRET
       ? ['SLACK_SIGNING_SECRET: is required in HTTP mode (SLACK_MODE=http)']
       : []),
+    ...bundleKeys.problems,
+    ...bundleTrustProblems(env, bundleKeys.keys.length + bundleKeys.problems.length > 0),
   ];
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(['settings are invalid:', ...problems.map((p) => `  - ${p}`)].join('\n'));
@@ -179,6 +205,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     registryPath: e.N3R_REGISTRY,
     policyDir: e.N3R_POLICY_DIR,
     bundleUrl: e.N3R_BUNDLE_URL,
+    bundleTrust: e.N3R_BUNDLE_ALLOW_UNSIGNED === 'true' ? 'unsigned' : { verificationKeys: bundleKeys.keys },
     bundlePollMs: e.N3R_BUNDLE_POLL_MS,
     policyDocsUrl: e.N3R_POLICY_DOCS_URL,
     kubeconfigPath: e.KUBECONFIG,
@@ -187,6 +214,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       lockMs: e.N3R_JOB_LOCK_MS,
       concurrencyPerCluster: e.N3R_CONCURRENCY_PER_CLUSTER,
       grantSweepMs: e.N3R_GRANT_SWEEP_MS,
+      egressReleaseGraceMs: e.N3R_EGRESS_RELEASE_GRACE_MS,
     },
     logLevel: e.LOG_LEVEL,
     alerts: {
@@ -197,4 +225,19 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     runIdentityMaxAgeMs: e.N3R_RUN_IDENTITY_MAX_AGE_MS,
     policyDeadlineMs: e.N3R_POLICY_DEADLINE_MS,
   });
+}
+
+/** A bundle server needs keys to verify its bundles with, or the explicit opt-out; not both. */
+function bundleTrustProblems(env: NodeJS.ProcessEnv, keysGiven: boolean): string[] {
+  const allowUnsigned = env.N3R_BUNDLE_ALLOW_UNSIGNED === 'true';
+  if (allowUnsigned && keysGiven) {
+    return ['N3R_BUNDLE_ALLOW_UNSIGNED: cannot be true while verification keys are set'];
+  }
+  if (env.N3R_BUNDLE_URL && !allowUnsigned && !keysGiven) {
+    return [
+      'N3R_BUNDLE_VERIFICATION_KEYS: is required with N3R_BUNDLE_URL, so that whoever controls the bundle server ' +
+        'does not thereby control the policy (or set N3R_BUNDLE_ALLOW_UNSIGNED=true to load unsigned bundles)',
+    ];
+  }
+  return [];
 }

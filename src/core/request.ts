@@ -123,6 +123,8 @@ export interface RequestRecord {
   /** The last state whose card update and thread reply went out; a crash in between is caught up later. */
   reportedState?: RequestState | null;
   result: ExecutionResult | null;
+  /** For a time-bound change: when it was undone, by whom (null: its time was up), and what was undone. */
+  ended?: { at: string; by: string | null; summary: string } | null;
   error: string | null;
   createdAt: string;
   updatedAt: string;

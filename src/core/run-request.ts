@@ -133,7 +133,18 @@ async function decideAndExecute(
   // Today's world: the requester's groups as Slack has them now, fresh facts, the bundle loaded now, and the
   // approvals as they stand. A part is decided for its own cluster alone: another cluster being down must
   // not stop it.
-  const requester = await deps.identity.resolve(running.requester.slackId);
+  const requester = await deps.identity.resolve(running.requester.slackId).catch((error: unknown) => {
+    // Without today's groups nothing may run; Slack being away is a reason to wait, not to give up.
+    throw new AppError(
+      'UPSTREAM_UNAVAILABLE',
+      `the requester's groups could not be read: ${toAppError(error).message}`,
+      {
+        cause: error,
+        retryable: true,
+        userText: "the requester's groups could not be read from Slack, so the policy cannot be checked yet",
+      },
+    );
+  });
   const { decision, facts, input } = await evaluate(deps, {
     id: running.id,
     kind,

@@ -80,13 +80,20 @@ export async function revokeRequest(
   const revoke = record ? deps.revokers[record.kind] : undefined;
   if (!record || !revoke || !mayHaveApplied.has(record.state)) return null;
   const result = await revoke(record);
-  const revoked = await deps.store.update(record.id, (r) => ({
-    record: r,
-    audit: { event: 'revoked', actor: 'n3r', detail: { summary: result.summary } },
-  }));
+  // Undone as often as asked (the timer and the sweeper may both come), recorded and told once.
+  const ended = { at: new Date().toISOString(), by: null, summary: result.summary };
+  const revoked = await deps.store.update(record.id, (r) =>
+    r.ended
+      ? null
+      : {
+          record: { ...r, ended },
+          audit: { event: 'revoked', actor: 'n3r', detail: { summary: result.summary } },
+        },
+  );
+  if (!revoked) return (await deps.store.get(record.id)) ?? record;
   await publish(
     { ...deps, log: deps.log.child({ requestId }) },
-    { type: 'revoked', record: revoked ?? record, summary: result.summary, by: null },
+    { type: 'revoked', record: revoked, summary: result.summary, by: null },
   );
   return revoked;
 }

@@ -91,7 +91,7 @@ export class BullmqScheduler implements Scheduler, Revocations {
 }
 
 /**
- * Runs due timers: expiries, revocations and grant sweeps. A failed revocation is retried; it is never
+ * Runs due timers: expiries, revocations and grant sweeps (with egress IP reconciliation). A failed revocation is retried; it is never
  * dropped, and a sweep starts it again once its retries are spent.
  */
 export function startTimerWorker(
@@ -100,6 +100,8 @@ export function startTimerWorker(
     sweeper: GrantSweeper;
     /** Queues again what was stored but never queued (a crash in between); runs with every sweep. */
     recoverOrphans: () => Promise<unknown>;
+    /** Keeps the NAT egress IPs in Redis true to the apiservers (EgressReconciler); runs with every sweep. */
+    reconcileEgress?: () => Promise<unknown>;
     connection: Redis;
     prefix: string;
   },
@@ -113,6 +115,10 @@ export function startTimerWorker(
         sweepSchema.parse(job.data);
         await deps.sweeper.sweep();
         await deps.recoverOrphans();
+        // Its own failures are logged per cluster; nothing of it may stop the next sweep.
+        await deps.reconcileEgress?.().catch((error: unknown) => {
+          deps.log.error({ err: error }, 'egress IPs not reconciled');
+        });
         return;
       }
       const data = requestTimerSchema.parse(job.data);

@@ -19,6 +19,8 @@ export interface Metrics {
   error(component: string, code: string): void;
   /** One policy evaluation took `seconds`. */
   policyEvaluated(clusterType: string, seconds: number): void;
+  /** A policy bundle was refused (bad signature, over its bounds, does not load…); the one in service stays. */
+  policyBundleRefused(clusterType: string, reason: string): void;
 }
 
 export type SubmitDecision = 'allowed' | 'approval_required' | 'denied' | 'invalid';
@@ -34,4 +36,5 @@ export const noMetrics: Metrics = {
   kubeApiError: () => undefined,
   error: () => undefined,
   policyEvaluated: () => undefined,
+  policyBundleRefused: () => undefined,
 };

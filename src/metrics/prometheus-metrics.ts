@@ -29,7 +29,11 @@ export class PrometheusMetrics implements Metrics {
   readonly #kubeErrors: Counter<'cluster' | 'status'>;
   readonly #errors: Counter<'component' | 'code'>;
   readonly #policyLatency: Histogram<'cluster_type'>;
+  readonly #egressReleased: Counter<'cluster'>;
+  readonly #egressLeaks: Counter<'cluster'>;
+  readonly #egressDuplicates: Gauge<'cluster'>;
   readonly #scrapeTimeoutMs: number;
+  readonly #bundleRefusals: Counter<'cluster_type' | 'reason'>;
 
   constructor(sources: ScrapeSources, options: PrometheusMetricsOptions = {}) {
     const registers = [this.registry];
@@ -85,6 +89,30 @@ export class PrometheusMetrics implements Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
       registers,
     });
+    this.#bundleRefusals = new Counter({
+      name: 'n3r_policy_bundle_refused_total',
+      help: 'Policy bundles refused by cluster type and reason (unsigned, bad_signature, digest_mismatch, too_large…); the bundle in service keeps deciding',
+      labelNames: ['cluster_type', 'reason'],
+      registers,
+    });
+    this.#egressReleased = new Counter({
+      name: 'n3r_egress_ip_released_total',
+      help: 'NAT egress IPs given back to their pool because their namespace was gone, by cluster',
+      labelNames: ['cluster'],
+      registers,
+    });
+    this.#egressLeaks = new Counter({
+      name: 'n3r_egress_ip_leaks_total',
+      help: 'NAT egress IPs found in use in the apiserver but not allocated in Redis (recorded again), by cluster',
+      labelNames: ['cluster'],
+      registers,
+    });
+    this.#egressDuplicates = new Gauge({
+      name: 'n3r_egress_ip_duplicates',
+      help: 'NAT egress IPs claimed by more than one namespace at the last reconciliation, by cluster',
+      labelNames: ['cluster'],
+      registers,
+    });
     const timeoutMs = options.queueDepthTimeoutMs ?? 2000;
     this.#scrapeTimeoutMs = timeoutMs;
     new Gauge({
@@ -132,6 +160,43 @@ export class PrometheusMetrics implements Metrics {
     });
   }
 
+  /**
+   * Adds `n3r_egress_pool_addresses{cluster,state="used|free"}`, read from Redis at scrape time: by the worker
+   * role, which allocates them. A scrape gives up after the queue-depth timeout, leaving the series out.
+   */
+  observeEgressPools(usage: () => Promise<Record<string, { used: number; free: number }>>): void {
+    const timeoutMs = this.#scrapeTimeoutMs;
+    new Gauge({
+      name: 'n3r_egress_pool_addresses',
+      help: 'Addresses of the NAT egress pools of each cluster, used (allocated) or free',
+      labelNames: ['cluster', 'state'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const byCluster = await withTimeout(usage(), timeoutMs).catch(() => null);
+        for (const [cluster, { used, free }] of Object.entries(byCluster ?? {})) {
+          this.set({ cluster, state: 'used' }, used);
+          this.set({ cluster, state: 'free' }, free);
+        }
+      },
+    });
+  }
+
+  /** An egress reconciliation gave `count` addresses back to the cluster's pools (EgressReports). */
+  egressIpsReleased(cluster: string, count: number): void {
+    this.#egressReleased.inc({ cluster }, count);
+  }
+
+  /** An egress reconciliation recorded again `count` addresses Redis had lost (EgressReports). */
+  egressIpsLeaked(cluster: string, count: number): void {
+    this.#egressLeaks.inc({ cluster }, count);
+  }
+
+  /** How many addresses more than one namespace claims, as of the last egress reconciliation (EgressReports). */
+  egressIpDuplicates(cluster: string, count: number): void {
+    this.#egressDuplicates.set({ cluster }, count);
+  }
+
   /** The exposition text and its content type, for GET /metrics. */
   async scrape(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
@@ -167,6 +232,10 @@ export class PrometheusMetrics implements Metrics {
 
   policyEvaluated(clusterType: string, seconds: number): void {
     this.#policyLatency.observe({ cluster_type: clusterType }, seconds);
+  }
+
+  policyBundleRefused(clusterType: string, reason: string): void {
+    this.#bundleRefusals.inc({ cluster_type: clusterType, reason });
   }
 }
 

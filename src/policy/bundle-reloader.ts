@@ -1,19 +1,26 @@
 import type { Logger } from '../logger.js';
-import { BundleRefusedError, type BundleSource } from './bundle-sources.js';
+import { type Metrics, noMetrics } from '../metrics/metrics.js';
+import { BundleRefusedError } from './bundle-refusal.js';
+import type { BundleSource } from './bundle-sources.js';
 import type { OpaPolicyEngine } from './opa-policy-engine.js';
 import { describe } from './policy-bundle.js';
 
 export interface BundleReloaderOptions {
   /** Pause between polls. @defaultValue 10 000 ms */
   intervalMs?: number;
+  /** Counts refusals by cluster type and reason. @defaultValue noMetrics */
+  metrics?: Pick<Metrics, 'policyBundleRefused'>;
+  /** Revisions refused before the reloader started (at start-up), per cluster type. @defaultValue none */
+  refused?: ReadonlyMap<string, string>;
 }
 
 /**
- * Polls a bundle source and puts newer bundles in service. A bundle that does not load or fails the
- * engine's probe is refused with an error log, and the bundle in service keeps deciding.
+ * Polls a bundle source and puts newer bundles in service. A bundle that is refused (unsigned or badly
+ * signed, over its bounds, does not load, fails the engine's probe) is counted and logged with the reason,
+ * once, and the bundle in service keeps deciding.
  */
 export class BundleReloader {
-  readonly #refused = new Map<string, string>();
+  readonly #refused: Map<string, string>;
   #timer: NodeJS.Timeout | null = null;
   #polling: Promise<void> | null = null;
 
@@ -23,7 +30,9 @@ export class BundleReloader {
     private readonly clusterTypes: readonly string[],
     private readonly log: Logger,
     private readonly options: BundleReloaderOptions = {},
-  ) {}
+  ) {
+    this.#refused = new Map(options.refused);
+  }
 
   start(): void {
     const tick = () => {
@@ -73,9 +82,13 @@ export class BundleReloader {
           'policy bundle reloaded',
         );
       } catch (error) {
-        if (error instanceof BundleRefusedError) this.#refused.set(clusterType, error.revision);
+        const reason = error instanceof BundleRefusedError ? error.reason : 'unavailable';
+        if (error instanceof BundleRefusedError) {
+          this.#refused.set(clusterType, error.revision);
+          (this.options.metrics ?? noMetrics).policyBundleRefused(clusterType, reason);
+        }
         this.log.error(
-          { clusterType, keeping: current, source: this.source.description, err: describe(error) },
+          { clusterType, keeping: current, reason, source: this.source.description, err: describe(error) },
           'policy bundle refused; the bundle in service keeps deciding',
         );
       }

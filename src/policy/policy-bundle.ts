@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
 import { AppError } from '../errors.js';
-import { readTarGz } from './tar-gz.js';
+import { readBundleArchive } from './bundle-archive.js';
+import { BundleRefusedError } from './bundle-refusal.js';
+import type { BundleVerifier } from './bundle-signature.js';
 
 /** One compiled bundle: the wasm module with its data, and the revision it was built at. */
 export interface PolicyBundle {
@@ -41,30 +44,55 @@ export async function loadPolicyBundle(dir: string, clusterType: string): Promis
   return instantiateBundle(files, clusterType, base);
 }
 
-/** A bundle from an OPA bundle archive (`opa build -t wasm` output, as a bundle server serves it). */
+/** How archives from a bundle server are trusted: signatures verified, or (an explicit opt-out) none. */
+export type BundleTrust = BundleVerifier | 'unsigned';
+
+/** Names an archive by its content, for refusing it once rather than at every poll. */
+export function archiveRevision(archive: Buffer): string {
+  return `sha256:${createHash('sha256').update(archive).digest('hex')}`;
+}
+
+/**
+ * A bundle from an OPA bundle archive (`opa build -t wasm` output, as a bundle server serves it), its
+ * signature verified unless `trust` is 'unsigned'. Throws BundleRefusedError, with the archive's digest
+ * as its revision, when the archive is over its bounds, unreadable, not signed as required, or does not
+ * load.
+ */
 export async function bundleFromArchive(
   archive: Buffer,
   clusterType: string,
   source: string,
+  trust: BundleTrust,
 ): Promise<PolicyBundle> {
-  let entries: Map<string, Buffer>;
+  const revision = archiveRevision(archive);
+  let files: Map<string, Buffer>;
   try {
-    entries = readTarGz(archive);
+    const entries = await readBundleArchive(archive, revision);
+    files = trust === 'unsigned' ? entries : await trust.verify(entries, revision);
   } catch (error) {
-    throw new AppError('POLICY_ENGINE', `policy bundle ${source} cannot be loaded: ${describe(error)}`, {
-      cause: error,
-    });
-  }
-  const wasm = entries.get('policy.wasm');
-  const data = entries.get('data.json');
-  const manifest = entries.get('.manifest');
-  if (!wasm || !data || !manifest) {
-    throw new AppError(
-      'POLICY_ENGINE',
-      `policy bundle ${source} cannot be loaded: it lacks policy.wasm, data.json or .manifest`,
+    const refusal = error instanceof BundleRefusedError ? error : null;
+    throw new BundleRefusedError(
+      `policy bundle ${source} refused: ${describe(error)}`,
+      revision,
+      refusal?.reason ?? 'unreadable',
+      error,
     );
   }
-  return instantiateBundle({ wasm, data, manifest: manifest.toString('utf8') }, clusterType, source);
+  const wasm = files.get('policy.wasm');
+  const data = files.get('data.json');
+  const manifest = files.get('.manifest');
+  if (!wasm || !data || !manifest) {
+    throw new BundleRefusedError(
+      `policy bundle ${source} refused: it lacks policy.wasm, data.json or .manifest`,
+      revision,
+      'invalid',
+    );
+  }
+  try {
+    return await instantiateBundle({ wasm, data, manifest: manifest.toString('utf8') }, clusterType, source);
+  } catch (error) {
+    throw new BundleRefusedError(describe(error), revision, 'invalid', error);
+  }
 }
 
 async function instantiateBundle(

@@ -1,5 +1,5 @@
 import { SlackIdentityResolver } from '../bot/slack-identity.js';
-import type { ClusterRegistry } from '../config/cluster-registry.js';
+import { type ClusterRegistry, egressPoolsOf } from '../config/cluster-registry.js';
 import type { Settings } from '../config/settings.js';
 import { recoverOrphans } from '../core/recover-orphans.js';
 import { BullmqJobQueue } from '../jobs/bullmq-job-queue.js';
@@ -7,15 +7,18 @@ import { startTimerWorker } from '../jobs/bullmq-scheduler.js';
 import { GrantSweeper } from '../jobs/grant-sweeper.js';
 import { startWorkers } from '../jobs/start-workers.js';
 import { aclGrants } from '../kinds/acl-open/grants.js';
+import { EgressReconciler } from '../kinds/namespace-create/egress-reconciler.js';
 import { createExecutors, createRevokers } from '../kinds/runtime.js';
 import type { Logger } from '../logger.js';
+import { EgressIpAllocator } from '../store/egress-ip-allocator.js';
 import { connectRedis } from './redis-connection.js';
 import type { SharedAdapters } from './shared-adapters.js';
 import type { StopStack } from './stop-stack.js';
 
 /**
  * The worker role: a BullMQ worker per cluster running requests, the timers worker (expiries,
- * revocations, grant sweeps), and the sweeps scheduled: one now and one a minute (N3R_GRANT_SWEEP_MS).
+ * revocations, grant sweeps with the egress IP reconciliation), and the sweeps scheduled: one now and one
+ * a minute (N3R_GRANT_SWEEP_MS).
  */
 export async function startWorkerRole(
   settings: Settings,
@@ -49,6 +52,11 @@ export async function startWorkerRole(
   const queue = new BullmqJobQueue(redis, settings.prefix);
   stops.push(() => queue.close());
   const sweeper = new GrantSweeper(aclGrants(executorDeps), scheduler, log);
+  const egressPools = new EgressIpAllocator(redis, settings.prefix, egressPoolsOf(registry));
+  const egress = new EgressReconciler(
+    { kube, registry, allocator: egressPools, store, log, reports: metrics },
+    { releaseGraceMs: settings.jobs.egressReleaseGraceMs },
+  );
   const timers = startTimerWorker({
     store,
     events,
@@ -56,6 +64,7 @@ export async function startWorkerRole(
     revokers: await createRevokers(executorDeps),
     sweeper,
     recoverOrphans: () => recoverOrphans({ store, queue, scheduler, log }),
+    reconcileEgress: () => egress.reconcile(),
     connection,
     prefix: settings.prefix,
   });
@@ -65,6 +74,7 @@ export async function startWorkerRole(
     await connection.quit();
   });
   metrics.observeOverdueGrants(() => sweeper.overdue());
+  metrics.observeEgressPools(() => egressPools.usageByCluster(registry.clusters.map((c) => c.name)));
   // Not awaited: a start while Redis is away goes on (readiness says so) and the sweeps are set when it is back.
   scheduler
     .scheduleSweeps(settings.jobs.grantSweepMs)

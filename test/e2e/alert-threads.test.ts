@@ -208,8 +208,10 @@ describe('on-call alert threads', () => {
       team: 'team-a',
     });
     expect(silence?.matchers.every((m) => m.isRegex === false)).toBe(true);
-    await h.emulator.waitFor('the thread to say who silenced until when', () =>
-      replies(thread).find((r) => r.text.includes('Silenced by') && r.text.includes(`<@${people.teammate}>`)),
+    await h.emulator.waitFor('the thread to say until when', () =>
+      replies(thread).find(
+        (r) => r.text.includes('Silenced until') && r.text.includes('comment: deploy in progress'),
+      ),
     );
     await h.emulator.waitFor('the parent to show the silence and its Expire button', () => {
       const shown = everything(latest(thread));

@@ -312,16 +312,16 @@ describe('deploy --ha across the clusters of a region pair', () => {
 
       expect(previewed.summary).toBe(`on 4 clusters: ${pair.join(', ')}`);
       for (const cluster of ['pub-local-a', 'pub-local-b', 'pub-local2-a']) {
-        const at = previewed.details.findIndex((d) => d.startsWith(`*${cluster}*`));
+        const at = previewed.details.findIndex((d) => d.startsWith(`${cluster} (`));
         expect(previewed.details[at]).toContain(
           `web (ghcr.io/team-a/web:1.4.2) would be deployed to ${ns} on ${cluster}`,
         );
         expect(previewed.details[at + 2]).toBe(`• Deployment ${ns}/web (new)`);
       }
       // The namespace is missing on pub-local2-b: its dry run says so, and approvers see it.
-      expect(previewed.details.find((d) => d.startsWith('*pub-local2-b*'))).toContain('the dry run failed');
+      expect(previewed.details.find((d) => d.startsWith('pub-local2-b ('))).toContain('the dry run failed');
       const prompt = JSON.stringify(approvalPrompt({ ...record, preview: previewed }).blocks);
-      for (const cluster of pair) expect(prompt).toContain(`*${cluster}*`);
+      for (const cluster of pair) expect(prompt).toContain(`${cluster} (`);
       for (const cluster of pair) {
         const created = await admin(cluster).get({
           apiVersion: 'apps/v1',

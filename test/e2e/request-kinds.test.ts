@@ -64,13 +64,29 @@ describe('each request kind from Slack', () => {
     const timer = await eventually('the revocation timer', () => timers.getJob(`revoke-${id}`));
     expect(timer.opts.delay).toBeGreaterThan(1.9 * 3600 * 1000);
     await timer.promote(); // the two hours have passed
-    await h.emulator.waitFor('the revocation in the thread', () =>
+    const told = await h.emulator.waitFor('the revocation in the thread', () =>
       h.emulator.threadReplies(card.channel, card.ts).find((m) => m.text.startsWith(':lock:')),
     );
+    // The requester is named (Slack tells them), and the card itself says the access ended.
+    expect(told.text).toContain(`<@${people.requester}>`);
+    expect(told.text).toContain('its time is up');
+    const ended = await h.emulator.waitFor('the card says it ended', () => {
+      const latest = h.emulator.message(card.channel, card.ts);
+      return latest?.text.includes('Ended') ? latest : undefined;
+    });
+    expect(JSON.stringify(ended.blocks)).toContain('its time was up');
+    // A second revocation (the sweeper after the timer) undoes nothing more and tells nothing more.
+    await timers.add('request.revoke', { v: 1, requestId: id }, { jobId: `revoke-again-${id}` });
+    await eventually('the second revocation done', async () =>
+      (await timers.getJob(`revoke-again-${id}`))?.finishedOn ? true : undefined,
+    );
+    expect(
+      h.emulator.threadReplies(card.channel, card.ts).filter((m) => m.text.startsWith(':lock:')),
+    ).toHaveLength(1);
     const policies = (await h.admin.list('cilium.io/v2', 'CiliumNetworkPolicy', ns)) as { items: unknown[] };
     expect(policies.items).toEqual([]);
     const trail = await h.redis.xrange(`${h.prefix}:audit:${id}`, '-', '+');
-    expect(trail.map(([, f]) => f[1])).toContain('revoked');
+    expect(trail.map(([, f]) => f[1]).filter((e) => e === 'revoked')).toHaveLength(1);
     await timers.close();
   });
 

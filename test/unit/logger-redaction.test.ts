@@ -7,6 +7,7 @@ import { SecretValues } from '../../src/secret-values.js';
 const botToken = 'xoxb-1111-2222-abcdefabcdef';
 const appToken = 'xapp-1-A0-3333-abcdefabcdef';
 const password = 'p4ssw0rd-of-redis';
+const bundleSecret = 'hmac-secret-for-bundle-signatures-0123456789';
 
 function capture(secrets?: SecretValues) {
   const lines: string[] = [];
@@ -25,6 +26,8 @@ const settings = loadSettings({
   REDIS_URL: `redis://:${password}@redis.n3r:6379/0`,
   N3R_REGISTRY: 'registry.yaml',
   KUBECONFIG: '/nonexistent/kubeconfig',
+  N3R_BUNDLE_URL: 'https://bundles.example/{type}.tar.gz',
+  N3R_BUNDLE_VERIFICATION_KEYS: JSON.stringify({ ci: { algorithm: 'HS256', key: bundleSecret } }),
 });
 
 describe('log redaction', () => {
@@ -44,6 +47,7 @@ describe('log redaction', () => {
       'v0=abc',
       'LS0tLS1CRUdJTiBQUklWQVRF',
       'kube-token-value',
+      bundleSecret,
     ]) {
       expect(text).not.toContain(secret);
     }
@@ -57,7 +61,9 @@ describe('log redaction', () => {
       'x',
     );
     log.info(`bolt says ${appToken}`);
+    log.warn({ err: new Error(`cannot verify with ${bundleSecret}`) }, 'x');
     const text = lines.join('');
+    expect(text).not.toContain(bundleSecret);
     expect(text).not.toContain(botToken);
     expect(text).not.toContain(appToken);
     expect(text).not.toContain(password);

@@ -76,6 +76,17 @@ app.kubernetes.io/part-of: n3r-chatops
 {{- with .Values.policy.bundleUrl }}
 - name: N3R_BUNDLE_URL
   value: {{ . | quote }}
+{{- if and (not $.Values.policy.verificationKeys.existingSecret) (not $.Values.policy.allowUnsigned) }}
+{{- fail "policy.verificationKeys.existingSecret is required with policy.bundleUrl (or set policy.allowUnsigned=true)" }}
+{{- end }}
+{{- end }}
+{{- with .Values.policy.verificationKeys.existingSecret }}
+- name: N3R_BUNDLE_VERIFICATION_KEYS
+  valueFrom: { secretKeyRef: { name: {{ . }}, key: {{ $.Values.policy.verificationKeys.key }} } }
+{{- end }}
+{{- if .Values.policy.allowUnsigned }}
+- name: N3R_BUNDLE_ALLOW_UNSIGNED
+  value: "true"
 {{- end }}
 - name: N3R_BUNDLE_POLL_MS
   value: {{ .Values.policy.pollMs | quote }}

@@ -33,6 +33,7 @@ export function cardState(record: RequestRecord): string {
   const done = record.targets?.filter((t) => t.state === 'succeeded').length ?? 0;
   if (record.state === 'failed' && record.targets && done > 0)
     return `:warning: Partly failed: done on ${done} of ${record.targets.length} clusters`;
+  if (record.ended) return ':lock: Ended';
   return stateLine[record.state];
 }
 
@@ -62,6 +63,10 @@ export function requestCard(record: RequestRecord): SlackMessage {
   if (record.state === 'succeeded' && record.result)
     blocks.push(section(escapeMrkdwn(record.result.summary)));
   if (record.state === 'failed' && record.error) blocks.push(section(`*Why:* ${escapeMrkdwn(record.error)}`));
+  if (record.ended) {
+    const by = record.ended.by ? `by <@${record.ended.by}>` : 'its time was up';
+    blocks.push(section(`:lock: *Ended* ${record.ended.at} (${by}): ${escapeMrkdwn(record.ended.summary)}`));
+  }
   if (record.state === 'rejected' && record.rejection) {
     blocks.push(
       section(`*Rejected by* <@${record.rejection.slackId}>: ${escapeMrkdwn(record.rejection.reason)}`),

@@ -53,7 +53,8 @@ export function threadReply(event: LifecycleEvent): SlackMessage | null {
     }
     case 'revoked': {
       const why = event.by ? `ended by <@${event.by}>` : 'its time is up';
-      return reply(`:lock: ${escapeMrkdwn(event.summary)} (${why})`);
+      // The requester is named, so Slack tells them their access ended.
+      return reply(`:lock: <@${event.record.requester.slackId}> ${escapeMrkdwn(event.summary)} (${why})`);
     }
     case 'submitted':
     case 'awaiting_approvals':

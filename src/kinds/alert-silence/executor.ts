@@ -1,5 +1,4 @@
 import { alertmanagerUrlOf } from '../../alerts/alertmanager-url.js';
-import { escapeMrkdwn } from '../../bot/views/primitives.js';
 import type { KindExecutor } from '../../core/ports.js';
 import { AppError } from '../../errors.js';
 import { AlertmanagerClient } from '../../executors/alertmanager-client.js';
@@ -50,11 +49,8 @@ export function alertSilenceExecutor(deps: ExecutorDeps): KindExecutor<AlertSile
     }
     return {
       summary: `Silenced until ${until.toISOString()} (silence ${id})`,
-      details: [
-        `Silenced by <@${record.requester.slackId}> until ${until.toISOString()}`,
-        `matchers: {${matchers}}`,
-        `comment: ${escapeMrkdwn(params.comment)}`,
-      ],
+      // Plain text: the bot escapes it when it shows it; the alert thread's parent names who silenced.
+      details: [`matchers: {${matchers}}`, `comment: ${params.comment}`],
     };
   };
 }

@@ -142,25 +142,18 @@ export function namespaceCreateExecutor(deps: ExecutorDeps): KindExecutor<Namesp
 
     // Allocated before anything is applied: an exhausted pool leaves nothing half-made, and a retry of this
     // request gets the address its first attempt took.
-    const pool = clusterOf(deps, record.cluster.name).natGateway.egressPool;
+    const pools = clusterOf(deps, record.cluster.name).natGateway.egressPools;
     const egressIp = await (dryRun
-      ? allocator.peek(record.cluster.name, pool, params.name)
-      : allocator.allocate(record.cluster.name, pool, params.name)
+      ? allocator.peek(record.cluster.name, pools, params.name)
+      : allocator.allocate(record.cluster.name, pools, params.name, { requestId: record.id })
     ).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'EXHAUSTED') throw error;
       throw new AppError('UPSTREAM_UNAVAILABLE', `allocating an egress IP: ${(error as Error).message}`, {
         cause: error,
         retryable: true,
       });
     });
-    if (egressIp === null) {
-      const { size, used } = await allocator.usage(record.cluster.name, pool);
-      throw new AppError('CONFLICT', `NAT egress pool ${pool} of ${record.cluster.name} is exhausted`, {
-        userText:
-          `no NAT egress IP is left for namespace ${params.name}: the pool ${pool} of ${record.cluster.name} is exhausted ` +
-          `(${used} of ${size} addresses in use); nothing was changed. The platform team has to extend the pool.`,
-      });
-    }
-    log.info({ egressIp, pool, dryRun }, dryRun ? 'egress IP available' : 'egress IP allocated');
+    log.info({ egressIp, pools, dryRun }, dryRun ? 'egress IP available' : 'egress IP allocated');
 
     const objects = namespaceObjects(record, params, { ip: egressIp, options });
     const takeOver = params['take-over'] === 'yes';

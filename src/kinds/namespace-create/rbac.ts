@@ -8,6 +8,12 @@ export const namespaceCreateRules: readonly KindRule[] = [
     why: 'the namespace, its quota and its default limits (server-side apply)',
   },
   {
+    apiGroup: '',
+    resources: ['namespaces'],
+    verbs: ['list'],
+    why: 'the egress IP reconciliation: which namespaces still exist, and the egress IP each one names',
+  },
+  {
     apiGroup: 'networking.k8s.io',
     resources: ['networkpolicies'],
     verbs: ['get', 'create', 'patch'],
@@ -31,5 +37,11 @@ export const namespaceCreateRules: readonly KindRule[] = [
     resources: ['ciliumegressgatewaypolicies'],
     verbs: ['get', 'create', 'patch'],
     why: "the namespace's fixed NAT egress IP (cluster-scoped)",
+  },
+  {
+    apiGroup: 'cilium.io',
+    resources: ['ciliumegressgatewaypolicies'],
+    verbs: ['list', 'delete'],
+    why: 'the egress IP reconciliation: the addresses in use, and the policy of a namespace that is gone',
   },
 ];

@@ -29,6 +29,8 @@ const fullInstall = [
   'worker.replicas=4',
   'redis.sentinels=redis-sentinel:26379',
   'redis.sentinelMaster=n3r',
+  'policy.bundleUrl=https://bundles.example/n3r/{type}.tar.gz',
+  'policy.verificationKeys.existingSecret=n3r-bundle-keys',
 ];
 
 describe('the Helm chart (deploy/chart)', () => {
@@ -166,6 +168,7 @@ describe('the Helm chart (deploy/chart)', () => {
       SLACK_SIGNING_SECRET: { name: 'n3r-slack', key: 'signing-secret' },
       REDIS_URL: { name: 'n3r-redis', key: 'url' },
       N3R_ALERT_WEBHOOK_TOKEN: { name: 'n3r-webhook', key: 'token' },
+      N3R_BUNDLE_VERIFICATION_KEYS: { name: 'n3r-bundle-keys', key: 'keys.json' },
     });
     expect(env.filter((e) => /TOKEN|SECRET|REDIS_URL/.test(e.name) && e.value !== undefined)).toEqual([]);
   });
@@ -188,6 +191,27 @@ describe('the Helm chart (deploy/chart)', () => {
     ]);
   });
 
+  it("alerts when a cluster's NAT egress pools are more used than the ratio, and on an address two namespaces claim", async () => {
+    const rulesOf = async (sets: string[]) =>
+      (await render(sets))
+        .filter((o) => o.kind === 'PrometheusRule')
+        .flatMap((o) => o.spec.groups.flatMap((g: Obj) => g.rules as Obj[]));
+    const rules = await rulesOf(fullInstall);
+    const pool = rules.find((r) => r.alert === 'N3rEgressPoolNearlyFull');
+    expect(pool?.expr).toContain(`n3r_egress_pool_addresses{namespace="${namespace}",state="used"}`);
+    expect(pool?.expr).toMatch(/^max by \(cluster\) \(/);
+    expect(pool?.expr).toMatch(/\) > 0\.8$/);
+    expect(pool?.for).toBe('15m');
+    expect(pool?.annotations.summary).toContain('{{ $labels.cluster }}');
+    const duplicate = rules.find((r) => r.alert === 'N3rEgressIpDuplicate');
+    expect(duplicate?.expr).toBe(`max by (cluster) (n3r_egress_ip_duplicates{namespace="${namespace}"}) > 0`);
+    const tuned = await rulesOf([...fullInstall, 'prometheusRule.egressPoolUsedRatio=0.9']);
+    expect(tuned.find((r) => r.alert === 'N3rEgressPoolNearlyFull')?.expr).toMatch(/\) > 0\.9$/);
+    await expect(render([...fullInstall, 'prometheusRule.egressPoolUsedRatio=80'])).rejects.toThrow(
+      /egressPoolUsedRatio/,
+    );
+  });
+
   it('renders a cluster registry that n3r accepts', async () => {
     const objects = await render();
     const configMap = objects.find((o) => o.kind === 'ConfigMap');
@@ -199,5 +223,18 @@ describe('the Helm chart (deploy/chart)', () => {
     await expect(render(['slack.existingSecret='])).rejects.toThrow(/slack\.existingSecret is required/);
     await expect(render(['redis.existingSecret='])).rejects.toThrow(/redis\.existingSecret is required/);
     await expect(render(['slack.mode=websocket'])).rejects.toThrow(/slack\.mode/);
+  });
+
+  it('refuses a bundle server without the keys its bundles are verified with, unless told to load them unsigned', async () => {
+    const bundleUrl = 'policy.bundleUrl=https://bundles.example/n3r/{type}.tar.gz';
+    await expect(render([bundleUrl])).rejects.toThrow(
+      /policy\.verificationKeys\.existingSecret is required with policy\.bundleUrl/,
+    );
+    const objects = await render([bundleUrl, 'policy.allowUnsigned=true']);
+    const [bot] = objects.filter((o) => o.kind === 'Deployment');
+    expect(bot?.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'N3R_BUNDLE_ALLOW_UNSIGNED',
+      value: 'true',
+    });
   });
 });

@@ -5,7 +5,7 @@ import {
   egressGatewayPolicy,
   namespaceCreateExecutor,
 } from '../../../src/kinds/namespace-create/executor.js';
-import { EgressIpAllocator, ipv4, poolRange } from '../../../src/store/egress-ip-allocator.js';
+import { EgressIpAllocator, ipv4, ipv4Number, poolRange } from '../../../src/store/egress-ip-allocator.js';
 import { uniqueSuffix } from '../../support/harness.js';
 import { ownershipProblems } from '../../support/managed-fields.js';
 import { adminApi, executorDeps, type Obj, paramsOf, read, recordFor, run } from './executor-context.js';
@@ -63,21 +63,71 @@ describe('the egress IP allocator on a real Redis', () => {
     );
     expect(again).toEqual(Array(5).fill(ip));
     expect(await first.lookup('c1', 'team-a-web')).toBe(ip);
-    expect(await first.usage('c1', '10.20.0.0/29')).toEqual({ size: 6, used: 2 });
+    expect(await first.usage('c1', '10.20.0.0/29')).toEqual({ size: 6, used: 2, free: 4 });
   });
 
-  it('keeps clusters apart and answers null, allocating nothing, when the pool is exhausted', async () => {
+  it('keeps clusters apart and refuses with a coded error naming cluster and pools, allocating nothing, when they are exhausted', async () => {
     const allocator = new EgressIpAllocator(connect(), prefix());
     expect(await allocator.allocate('c1', '10.20.0.0/30', 'a')).toBe('10.20.0.1');
     expect(await allocator.allocate('c1', '10.20.0.0/30', 'b')).toBe('10.20.0.2');
-    expect(await allocator.peek('c1', '10.20.0.0/30', 'c')).toBeNull();
-    expect(await allocator.allocate('c1', '10.20.0.0/30', 'c')).toBeNull();
+    const exhausted = {
+      code: 'EXHAUSTED',
+      retryable: false,
+      message: 'the NAT egress pool 10.20.0.0/30 of c1 is exhausted',
+      userText: expect.stringContaining(
+        'no NAT egress IP is left for namespace c: the pool 10.20.0.0/30 of c1 is exhausted (2 of 2 addresses in use)',
+      ),
+    };
+    await expect(allocator.peek('c1', '10.20.0.0/30', 'c')).rejects.toMatchObject(exhausted);
+    await expect(allocator.allocate('c1', '10.20.0.0/30', 'c')).rejects.toMatchObject(exhausted);
     expect(await allocator.lookup('c1', 'c')).toBeNull();
+    expect(Object.keys(await allocator.allocations('c1'))).toHaveLength(2);
     expect(await allocator.allocate('c2', '10.20.0.0/30', 'c')).toBe('10.20.0.1');
     // A freed address goes to the next namespace that needs one.
     expect(await allocator.release('c1', 'a')).toBe('10.20.0.1');
     expect(await allocator.release('c1', 'a')).toBeNull();
     expect(await allocator.allocate('c1', '10.20.0.0/30', 'c')).toBe('10.20.0.1');
+  });
+
+  it('gives 50 namespaces allocating at once on one cluster 50 distinct addresses across its pools, then refuses the 51st', async () => {
+    const p = prefix();
+    // 14 + 30 + 6 = 50 addresses in three pools; ten workers with a connection each, as ten worker processes.
+    const pools = ['10.30.0.0/28', '10.31.0.0/27', '10.32.0.0/29'];
+    const workers = Array.from({ length: 10 }, () => new EgressIpAllocator(connect(), p, () => pools));
+    const namespaces = Array.from({ length: 50 }, (_, i) => `team-a-many-${i}`);
+    const ips = await Promise.all(
+      namespaces.map((ns, i) => (workers[i % workers.length] as EgressIpAllocator).allocate('c1', pools, ns)),
+    );
+    expect(new Set(ips).size).toBe(50);
+    const byPool = pools.map((pool) => {
+      const { first, last } = poolRange(pool);
+      return ips.filter((ip) => ipv4Number(ip) >= first && ipv4Number(ip) <= last).length;
+    });
+    expect(byPool).toEqual([14, 30, 6]);
+    const recorded = await (workers[0] as EgressIpAllocator).allocations('c1');
+    expect(namespaces.every((ns, i) => recorded[ips[i] as string] === ns)).toBe(true);
+    expect(await (workers[1] as EgressIpAllocator).freeAddresses('c1')).toBe(0);
+    await expect(
+      (workers[2] as EgressIpAllocator).allocate('c1', pools, 'team-a-one-more'),
+    ).rejects.toMatchObject({
+      code: 'EXHAUSTED',
+      message: 'the NAT egress pools 10.30.0.0/28, 10.31.0.0/27, 10.32.0.0/29 of c1 are exhausted',
+      userText: expect.stringContaining('(50 of 50 addresses in use)'),
+    });
+  });
+
+  it('hands out the first pool before the next, and counts what is free in every pool of the cluster', async () => {
+    const pools = ['10.40.0.0/30', '10.41.0.0/30'];
+    const allocator = new EgressIpAllocator(connect(), prefix(), (c) => (c === 'c1' ? pools : []));
+    expect(await allocator.freeAddresses('c1')).toBe(4);
+    const ips = [];
+    for (const ns of ['a', 'b', 'c']) ips.push(await allocator.allocate('c1', pools, ns));
+    expect(ips).toEqual(['10.40.0.1', '10.40.0.2', '10.41.0.1']);
+    expect(await allocator.freeAddresses('c1')).toBe(1);
+    expect(await allocator.usageByCluster(['c1'])).toEqual({ c1: { size: 4, used: 3, free: 1 } });
+    await expect(allocator.freeAddresses('c2')).rejects.toThrow(
+      "no NAT egress pools are known for cluster 'c2'",
+    );
   });
 });
 
@@ -152,7 +202,8 @@ describe('namespace.create binds a fixed egress IP from the cluster NAT pool', (
     const full = executorDeps();
     try {
       const allocator = new EgressIpAllocator(full.redis, full.prefix);
-      const pool = full.registry.clusters.find((c) => c.name === 'pub-local-a')?.natGateway.egressPool ?? '';
+      const pool =
+        full.registry.clusters.find((c) => c.name === 'pub-local-a')?.natGateway.egressPools[0] ?? '';
       const range = poolRange(pool);
       const size = range.last - range.first + 1;
       for (let i = 0; i < size; i++) await allocator.allocate('pub-local-a', pool, `other-${i}`);
@@ -160,7 +211,7 @@ describe('namespace.create binds a fixed egress IP from the cluster NAT pool', (
       const params = paramsOf('namespace.create', { name, cluster: 'pub-local-a', team: 'team-a' });
       const failure = run(namespaceCreateExecutor(full), recordFor('namespace.create', params), params);
       await expect(failure).rejects.toMatchObject({
-        code: 'CONFLICT',
+        code: 'EXHAUSTED',
         retryable: false,
         userText: expect.stringContaining(
           `the pool ${pool} of pub-local-a is exhausted (${size} of ${size} addresses in use)`,

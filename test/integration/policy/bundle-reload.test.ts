@@ -134,11 +134,15 @@ describe('reloading policy bundles while serving', () => {
       etag = `"${tag}"`;
     };
 
+    // Unsigned bundles, as N3R_BUNDLE_ALLOW_UNSIGNED loads them; signatures: bundle-signatures.test.ts.
     it('reloads on a new ETag, asks with If-None-Match, and keeps serving through a broken bundle', async () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bundles/{type}.tar.gz`;
       const { log, lines } = capturingLogger();
-      const engine = new OpaPolicyEngine([await bundleFromArchive(archives.a, 'public', 'a')], log);
-      const reloader = new BundleReloader(engine, new HttpBundleSource(url), ['public'], log);
+      const engine = new OpaPolicyEngine(
+        [await bundleFromArchive(archives.a, 'public', 'a', 'unsigned')],
+        log,
+      );
+      const reloader = new BundleReloader(engine, new HttpBundleSource(url, 'unsigned'), ['public'], log);
 
       serve(archives.a, 'a');
       await reloader.pollNow();
@@ -163,7 +167,8 @@ describe('reloading policy bundles while serving', () => {
         lines.some(
           (l) =>
             l.msg === 'policy bundle refused; the bundle in service keeps deciding' &&
-            l.keeping === 'public-b',
+            l.keeping === 'public-b' &&
+            l.reason === 'unreadable',
         ),
       ).toBe(true);
     });

@@ -57,10 +57,10 @@ describe('what a request thread shows for each lifecycle event', () => {
   it('says whether a grant ended on time or was ended by someone', () => {
     const record = requestRecord({ state: 'succeeded' });
     expect(threadReply({ type: 'revoked', record, summary: 'ACL closed', by: null })?.text).toBe(
-      ':lock: ACL closed (its time is up)',
+      ':lock: <@UALICE> ACL closed (its time is up)',
     );
     expect(threadReply({ type: 'revoked', record, summary: 'ACL closed', by: 'UCAROL' })?.text).toBe(
-      ':lock: ACL closed (ended by <@UCAROL>)',
+      ':lock: <@UALICE> ACL closed (ended by <@UCAROL>)',
     );
   });
 

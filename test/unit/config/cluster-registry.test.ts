@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { localRegistryPath } from '../../../devtools/local-paths.js';
 import {
+  egressPoolsOf,
   findCluster,
   loadClusterRegistry,
   parseClusterRegistry,
@@ -143,6 +144,43 @@ groups: {}`;
       "clusters[0].logs.access: the access logs are served by 'loki', and the cluster has no 'loki' entry with its URL",
     );
     expect(message).toContain('clusters[0].logs.audit:');
+  });
+
+  it('reads the NAT egress pools of a cluster as a list, the older single egressPool as a list of one', () => {
+    const registry = loadClusterRegistry(localRegistryPath);
+    expect(findCluster(registry, 'ded-local-a')?.natGateway).toEqual({
+      egressPools: ['192.0.2.0/25', '192.0.2.128/25'],
+    });
+    expect(findCluster(registry, 'pub-local-a')?.natGateway).toEqual({ egressPools: ['203.0.113.0/24'] });
+    expect(egressPoolsOf(registry)('ded-local-a')).toEqual(['192.0.2.0/25', '192.0.2.128/25']);
+    expect(egressPoolsOf(registry)('nowhere')).toEqual([]);
+  });
+
+  it('refuses NAT egress pools that overlap, are no network address, are not CIDRs, or are given twice over', () => {
+    const cluster = (name: string, natGateway: string) =>
+      `{ name: ${name}, type: public, region: r, kubeContext: c, natGateway: ${natGateway}, elbGateway: { l4Address: 1.1.1.1, l7Address: 1.1.1.2 } }`;
+    const message = problemsOf(`clusters:
+  - ${cluster('a', '{ egressPools: [10.0.0.0/24, 10.1.0.0/28, 10.0.0.128/25] }')}
+  - ${cluster('b', '{ egressPools: [10.2.0.5/24] }')}
+  - ${cluster('c', '{ egressPools: [10.3.0.0/33, nonsense] }')}
+  - ${cluster('d', '{ egressPool: 10.4.0.0/28, egressPools: [10.5.0.0/28] }')}
+  - ${cluster('e', '{}')}
+  - ${cluster('f', '{ egressPools: [] }')}
+approverChannels: { public: C1234, dedicated: C1234, stateful: C1234 }
+onCall: { defaultChannel: C1234 }
+groups: {}`);
+    expect(message).toMatch(/is invalid \(7 problems\)/);
+    for (const problem of [
+      "clusters[0].natGateway.egressPools[2]: '10.0.0.128/25' overlaps '10.0.0.0/24'",
+      "clusters[1].natGateway.egressPools[0]: '10.2.0.5/24' is not a network address: its network is 10.2.0.0/24",
+      'clusters[2].natGateway.egressPools[0]:',
+      'clusters[2].natGateway.egressPools[1]:',
+      'clusters[3].natGateway: give the pools of egress IPs as either egressPools (a list of CIDRs) or egressPool, not both',
+      'clusters[4].natGateway: give the pools of egress IPs as either',
+      'clusters[5].natGateway.egressPools: must list at least one CIDR',
+    ]) {
+      expect(message).toContain(problem);
+    }
   });
 
   it('reports YAML syntax errors and unreadable files clearly', () => {
