@@ -130,3 +130,11 @@ test_taking_over_fields_is_a_reason_of_its_own_on_dedicated if {
 	namespace.approval.reasons == ["takes over fields another manager holds"]
 	dedicated.decision.allow with input as testing.namespace_create({}, "dedicated")
 }
+
+test_acknowledging_and_expiring_silences_are_decided_here if {
+	ack := dedicated.decision with input as testing.alert_ack({}, "dedicated")
+	ack.allow
+	unsilence := dedicated.decision with input as testing.alert_unsilence({}, "dedicated")
+	testing.rules(unsilence) == {"unsilence.who"}
+	not unsilence.allow
+}

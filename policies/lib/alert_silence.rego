@@ -7,6 +7,7 @@
 #     description: the alert.silence rules and durations
 package n3r.lib.alert_silence
 
+import data.n3r.lib.alerts
 import data.n3r.lib.format
 import data.n3r.lib.metadata
 
@@ -25,21 +26,20 @@ applies if input.request.kind == kind
 
 team := format.show(object.get(params, "team", null))
 
-oncall_group := sprintf("%s%s", [team, settings.oncall_suffix])
-
 duration := object.get(params, "duration_seconds", null)
 
 matchers := object.get(params, "matchers", [])
 
+# The on-call group is the one the registry declares for the team (input.context.team).
 deny contains {
 	"rule": "silence.oncall",
 	"message": sprintf(
-		"only the on-call of team '%s' (group '%s') may silence its alerts, and you are not in that group",
-		[team, oncall_group],
+		"only the on-call of team '%s' (%s) may silence its alerts, and you are not in it",
+		[team, alerts.oncall_text],
 	),
 } if {
 	applies
-	not oncall_group in input.request.requester.groups
+	not team_on_call
 }
 
 deny contains {
@@ -90,4 +90,9 @@ team_matcher if {
 positive(n) if {
 	is_number(n)
 	n > 0
+}
+
+team_on_call if {
+	input.context.team.name == params.team
+	alerts.on_call
 }

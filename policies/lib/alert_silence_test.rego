@@ -4,7 +4,7 @@ import data.n3r.lib.alert_silence
 import data.n3r.lib.testing
 
 # The rules are tested against these settings, whatever the cluster type of the run.
-settings := {"max_duration_seconds": 259200, "oncall_suffix": "-oncall", "team_label": "team"}
+settings := {"max_duration_seconds": 259200, "team_label": "team"}
 
 denials(request_input) := d if {
 	d := alert_silence.deny with input as request_input with data.settings.silence as settings
@@ -25,8 +25,30 @@ test_the_rules_ignore_other_kinds if {
 test_only_the_teams_on_call_may_silence if {
 	denials(testing.with_groups(silence({}), ["team-a", "team-b-oncall"])) == {{
 		"rule": "silence.oncall",
-		"message": "only the on-call of team 'team-a' (group 'team-a-oncall') may silence its alerts, and you are not in that group",
+		"message": "only the on-call of team 'team-a' (group 'team-a-oncall') may silence its alerts, and you are not in it",
 	}}
+}
+
+# The on-call group is whatever the registry names, with no naming convention behind it.
+test_the_on_call_group_is_the_one_the_registry_declares if {
+	pager := testing.with_context(silence({}), {"team": {"name": "team-a", "oncall_group": "pager-a"}})
+	rules(testing.with_groups(pager, ["pager-a"])) == set()
+	rules(testing.with_groups(pager, ["team-a-oncall"])) == {"silence.oncall"}
+}
+
+test_a_team_without_an_on_call_group_cannot_silence if {
+	none := testing.with_context(silence({}), {"team": {"name": "team-a", "oncall_group": null}})
+	denials(none) == {{
+		"rule": "silence.oncall",
+		"message": "only the on-call of team 'team-a' (the registry declares no on-call group for it) may silence its alerts, and you are not in it",
+	}}
+	rules(testing.with_context(silence({}), {})) == {"silence.oncall"}
+}
+
+# The facts must be about the team the silence is for.
+test_the_on_call_of_another_team_cannot_silence if {
+	other := testing.with_context(silence({}), {"team": {"name": "team-b", "oncall_group": "team-a-oncall"}})
+	rules(other) == {"silence.oncall"}
 }
 
 test_requires_a_duration_above_zero if {

@@ -106,21 +106,54 @@ logs_query(params, cluster_type) := request(
 	cluster_type,
 )
 
+# Team team-a, whose on-call group the registry declares as team-a-oncall (input.context.team).
+team_a := {"name": "team-a", "oncall_group": "team-a-oncall"}
+
 # The requester of a silence is on call for team-a.
 alert_silence(params, cluster_type) := with_groups(
-	request(
-		"alert.silence",
-		object.union(
-			{
-				"team": "team-a", "duration_seconds": 7200,
-				"matchers": [{"name": "team", "value": "team-a"}, {"name": "alertname", "value": "HighLatency"}],
-			},
-			params,
+	object.union(
+		request(
+			"alert.silence",
+			object.union(
+				{
+					"team": "team-a", "duration_seconds": 7200,
+					"matchers": [{"name": "team", "value": "team-a"}, {"name": "alertname", "value": "HighLatency"}],
+				},
+				params,
+			),
+			cluster_type,
 		),
-		cluster_type,
+		{"context": {"team": team_a}},
 	),
 	["team-a", "team-a-oncall"],
 )
+
+alert_group_id := "5f2c0d9e4b7a41c3a8e6d0f1b2c3d4e5"
+
+silence_id := "0f3c6a52-8d1e-4b7a-9c2d-1e5f6a7b8c9d"
+
+# An alert group of team-a on the request's cluster, with one silence made by UCAROL.
+alert_group := {
+	"exists": true, "cluster": "test-cluster", "team": "team-a", "acked_by": [],
+	"silences": [{"id": silence_id, "created_by": "UCAROL", "expired_by": null}],
+}
+
+# The context of a request about an alert group; the requester (alice) is in team-a.
+alert_context := {"context": {"alert_group": alert_group, "team": team_a}}
+
+alert_ack(params, cluster_type) := object.union(
+	request("alert.ack", object.union({"group": alert_group_id}, params), cluster_type),
+	alert_context,
+)
+
+unsilence_params := {"silence": silence_id, "group": alert_group_id}
+
+alert_unsilence(params, cluster_type) := object.union(
+	request("alert.unsilence", object.union(unsilence_params, params), cluster_type),
+	alert_context,
+)
+
+with_context(request_input, context) := object.union(json.remove(request_input, ["context"]), {"context": context})
 
 with_groups(request_input, groups) := object.union(request_input, {"request": {"requester": {"groups": groups}}})
 

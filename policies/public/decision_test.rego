@@ -143,3 +143,11 @@ test_a_deploy_that_takes_over_nothing_needs_no_approval if {
 	d.allow
 	not d.approval.required
 }
+
+test_acknowledging_and_expiring_silences_are_decided_here if {
+	ack := public.decision with input as testing.alert_ack({}, "public")
+	ack.allow
+	unsilence := public.decision with input as testing.alert_unsilence({}, "public")
+	testing.rules(unsilence) == {"unsilence.who"}
+	not unsilence.allow
+}

@@ -20,6 +20,8 @@ kinds := {
 	"elasticsearch.provision": "elasticsearch_provision",
 	"logs.query": "logs_query",
 	"alert.silence": "alert_silence",
+	"alert.ack": "alert_ack",
+	"alert.unsilence": "alert_unsilence",
 }
 
 # METADATA

@@ -84,3 +84,11 @@ test_taking_over_fields_waits_for_a_stateful_approver if {
 	deploy.approval.reasons == ["takes over fields another manager holds"]
 	not deploy.allow
 }
+
+test_acknowledging_and_expiring_silences_are_decided_here if {
+	ack := stateful.decision with input as testing.alert_ack({}, "stateful")
+	ack.allow
+	unsilence := stateful.decision with input as testing.alert_unsilence({}, "stateful")
+	testing.rules(unsilence) == {"unsilence.who"}
+	not unsilence.allow
+}

@@ -26,11 +26,14 @@ export async function routeAlertGroup(
       });
   }
   team ??= labels.team ?? null;
-  const channel = (team && deps.registry.onCall.teams[team]) || deps.registry.onCall.defaultChannel;
+  const own =
+    team && Object.hasOwn(deps.registry.onCall.teams, team) ? deps.registry.onCall.teams[team] : null;
+  const channel = own?.channel ?? deps.registry.onCall.defaultChannel;
   return { channel, team, cluster };
 }
 
 /** Every channel alert groups can be routed to. */
 export function onCallChannels(registry: ClusterRegistry): string[] {
-  return [...new Set([registry.onCall.defaultChannel, ...Object.values(registry.onCall.teams)])];
+  const own = Object.values(registry.onCall.teams).flatMap((t) => (t.channel ? [t.channel] : []));
+  return [...new Set([registry.onCall.defaultChannel, ...own])];
 }

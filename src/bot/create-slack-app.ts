@@ -2,6 +2,7 @@ import { type App, SocketModeReceiver } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
 import type { Settings } from '../config/settings.js';
 import type { RedisAlertStore } from '../store/redis-alert-store.js';
+import { completeAlertAsk } from './alert-asks.js';
 import { boltLogger } from './bolt-logger.js';
 import type { BotDeps } from './bot-deps.js';
 import { AckWatchingApp, listenerGuard } from './listener-guard.js';
@@ -25,10 +26,12 @@ export interface SlackTransportOptions {
  */
 export function createSlackApp(
   settings: Settings,
-  deps: BotDeps,
+  given: BotDeps,
   alerts?: RedisAlertStore,
   transport: SlackTransportOptions = {},
 ): App {
+  // Asks about an alert group, from any listener, are completed from the group.
+  const deps: BotDeps = alerts ? { ...given, completeAsk: (ask) => completeAlertAsk(alerts, ask) } : given;
   const logger = boltLogger(deps.log);
   const clientOptions = {
     ...(settings.slack.apiUrl ? { slackApiUrl: settings.slack.apiUrl } : {}),

@@ -109,6 +109,18 @@ const regionPairSchema = z.strictObject({
     .refine(([a, b]) => a !== b, 'must name two different regions'),
 });
 
+const groupName = z.string().regex(/^[a-z0-9][-a-z0-9]*$/, 'group names are lowercase with dashes');
+
+/**
+ * A team's on-call: the channel its alert threads go to and the platform group that is on call for it (the
+ * policy lets that group silence, acknowledge and unsilence the team's alerts). The short form, a channel id
+ * alone, declares no on-call group.
+ */
+const onCallTeamSchema = z.union([
+  slackChannel.transform((channel) => ({ channel, group: undefined })),
+  z.strictObject({ channel: slackChannel.optional(), group: groupName.optional() }),
+]);
+
 const registrySchema = z
   .strictObject({
     clusters: z.array(clusterSchema).min(1, 'must list at least one cluster'),
@@ -122,11 +134,17 @@ const registrySchema = z
     }),
     onCall: z.strictObject({
       defaultChannel: slackChannel,
-      teams: z.record(dnsLabel, slackChannel).default({}),
+      /** Per team: its alert channel and its on-call group. @defaultValue none: every alert to the default */
+      teams: z.record(dnsLabel, onCallTeamSchema).default({}),
     }),
+    /**
+     * Platform groups with a role of their own: `audit` reads every request's audit trail. @defaultValue none:
+     * only a request's requester and approvers read its trail
+     */
+    roles: z.strictObject({ audit: groupName.optional() }).default({}),
     /** Platform groups (teams, approvers) and the Slack user group each one is read from. */
     groups: z.record(
-      z.string().regex(/^[a-z0-9][-a-z0-9]*$/, 'group names are lowercase with dashes'),
+      groupName,
       z.strictObject({ slackUsergroup: z.string().regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id') }),
     ),
   })
@@ -153,7 +171,31 @@ const registrySchema = z
       }
     });
     checkRegionPairs(registry, ctx);
+    checkRoleGroups(registry, ctx);
   });
+
+/** A group the registry gives a role must be one people can carry: one of `groups`. */
+function checkRoleGroups(
+  registry: Pick<z.output<typeof registrySchema>, 'onCall' | 'roles' | 'groups'>,
+  ctx: z.RefinementCtx,
+): void {
+  const named: { path: (string | number)[]; group: string | undefined }[] = [
+    { path: ['roles', 'audit'], group: registry.roles.audit },
+    ...Object.entries(registry.onCall.teams).map(([team, entry]) => ({
+      path: ['onCall', 'teams', team, 'group'],
+      group: entry.group,
+    })),
+  ];
+  for (const { path, group } of named) {
+    if (group !== undefined && !Object.hasOwn(registry.groups, group)) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `group '${group}' is not one of the registry's groups, so nobody could be in it`,
+      });
+    }
+  }
+}
 
 type ParsedRegistry = Pick<z.output<typeof registrySchema>, 'clusters' | 'regionPairs'>;
 
@@ -230,6 +272,11 @@ export function egressPoolsOf(registry: ClusterRegistry): (cluster: string) => r
 }
 
 export type RegionPair = ClusterRegistry['regionPairs'][number];
+
+/** The platform group on call for a team, as the registry declares it; null when it declares none. */
+export function onCallGroupOf(registry: ClusterRegistry, team: string): string | null {
+  return (Object.hasOwn(registry.onCall.teams, team) && registry.onCall.teams[team]?.group) || null;
+}
 
 /** The region pair a cluster belongs to: the pair of its type that lists its region. */
 export function regionPairOf(registry: ClusterRegistry, cluster: Cluster): RegionPair | undefined {

@@ -17,7 +17,10 @@ export interface Evaluation {
   targets?: readonly ClusterRef[] | undefined;
 }
 
-/** Fetches the facts the kind's rules need: its namespace, on its cluster and on every target cluster. */
+/**
+ * Fetches the facts the kind's rules need: its namespace, on its cluster and on every target cluster; the
+ * alert group it is about; the team it acts for (the alert group's, unless the kind names one).
+ */
 export async function gatherFacts(
   facts: FactsProvider,
   kind: AnyRequestKind,
@@ -31,6 +34,10 @@ export async function gatherFacts(
   const gathered: GatheredFacts = {};
   const own = await namespaceOn(cluster);
   if (own) gathered.namespace = own;
+  const alertGroup = kind.alertGroupOf?.(params);
+  if (alertGroup !== undefined) gathered.alertGroup = await facts.alertGroup(alertGroup);
+  const team = kind.teamOf?.(params) ?? gathered.alertGroup?.team ?? undefined;
+  if (team) gathered.team = await facts.team(team);
   if (targets) {
     gathered.targets = await Promise.all(
       targets.map(async (on) => {
@@ -51,6 +58,17 @@ export function policyContext(gathered: GatheredFacts): Record<string, unknown> 
   });
   const context: Record<string, unknown> = {};
   if (gathered.namespace) context.namespace = view(gathered.namespace);
+  if (gathered.alertGroup) {
+    const group = gathered.alertGroup;
+    context.alert_group = {
+      exists: group.exists,
+      cluster: group.cluster,
+      team: group.team,
+      acked_by: group.ackedBy,
+      silences: group.silences.map((s) => ({ id: s.id, created_by: s.createdBy, expired_by: s.expiredBy })),
+    };
+  }
+  if (gathered.team) context.team = { name: gathered.team.name, oncall_group: gathered.team.oncallGroup };
   if (gathered.targets) {
     context.targets = gathered.targets.map((t) => ({
       name: t.cluster.name,

@@ -96,16 +96,40 @@ export interface NamespaceFacts {
   requestId: string | null;
 }
 
+/** What n3r knows of an alert group (its thread's record), for `input.context.alert_group`. */
+export interface AlertGroupFacts {
+  exists: boolean;
+  /** The registry cluster its alerts name; null when none. */
+  cluster: string | null;
+  /** The team that owns its alerts; null when none is known. */
+  team: string | null;
+  /** Who acknowledged it, by Slack id. */
+  ackedBy: string[];
+  /** The silences made from its thread: who made each, and who expired it. */
+  silences: { id: string; createdBy: string; expiredBy: string | null }[];
+}
+
+/** What the registry says of a team, for `input.context.team`. */
+export interface TeamFacts {
+  name: string;
+  /** The platform group on call for the team (registry `onCall.teams.<team>.group`); null when none. */
+  oncallGroup: string | null;
+}
+
 /** The facts read for one decision, by subject. */
 export interface GatheredFacts {
   namespace?: NamespaceFacts;
   /** For a request over a region pair: each target cluster with its own facts. */
   targets?: { cluster: ClusterRef; namespace?: NamespaceFacts }[];
+  alertGroup?: AlertGroupFacts;
+  team?: TeamFacts;
 }
 
 /** Facts the policy needs, fetched before evaluation; the policy itself never calls out. */
 export interface FactsProvider {
   namespace(cluster: string, name: string): Promise<NamespaceFacts>;
+  alertGroup(id: string): Promise<AlertGroupFacts>;
+  team(name: string): Promise<TeamFacts>;
 }
 
 export interface IdentityResolver {

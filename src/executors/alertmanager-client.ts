@@ -14,7 +14,10 @@ export interface NewSilence {
   comment: string;
 }
 
-/** Alertmanager's API v2 for silences: create (POST /api/v2/silences) and expire (DELETE /api/v2/silence/{id}). */
+/**
+ * Alertmanager's API v2 for silences: create (POST /api/v2/silences), read (GET /api/v2/silence/{id}) and
+ * expire (DELETE /api/v2/silence/{id}).
+ */
 export class AlertmanagerClient {
   readonly #base: string;
 
@@ -46,6 +49,20 @@ export class AlertmanagerClient {
     return id;
   }
 
+  /** A silence's state (`active`, `pending`, `expired`); null when Alertmanager does not know it. */
+  async silenceState(id: string): Promise<string | null> {
+    try {
+      const silence = await this.call('GET', `/api/v2/silence/${encodeURIComponent(id)}`);
+      const state = (silence as { status?: { state?: unknown } } | null)?.status?.state;
+      if (typeof state !== 'string')
+        throw new AppError('INTERNAL', `alertmanager answered silence ${id} without a state`);
+      return state;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
   /** Expires a silence; false when Alertmanager does not know it. */
   async expireSilence(id: string): Promise<boolean> {
     try {
@@ -57,7 +74,7 @@ export class AlertmanagerClient {
     }
   }
 
-  private async call(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const text = await fetchUpstream({
       who: 'Alertmanager',
       name: `alertmanager ${this.#base}`,

@@ -4,7 +4,7 @@ import { fromKubeError } from './kube-errors.js';
 import { requestIdAnnotation } from './managed-metadata.js';
 
 /** Facts read from the clusters themselves, for the policy's `input.context`. */
-export class KubeFactsProvider implements FactsProvider {
+export class KubeFactsProvider implements Pick<FactsProvider, 'namespace'> {
   constructor(private readonly kube: KubeClients) {}
 
   async namespace(cluster: string, name: string): Promise<NamespaceFacts> {

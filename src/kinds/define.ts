@@ -35,6 +35,13 @@ export interface KindPolicy<P> {
   toPolicyParams(params: P): Record<string, unknown>;
   /** The namespace whose facts (exists, owner team) the policy needs in `input.context.namespace`. */
   namespaceOf?(params: P): string;
+  /** The alert group (its id) whose facts (cluster, team, acks, silences) the policy needs in `input.context.alert_group`. */
+  alertGroupOf?(params: P): string | undefined;
+  /**
+   * The team whose facts (its on-call group, from the registry) the policy needs in `input.context.team`.
+   * @defaultValue the team of the kind's alert group, when it has one
+   */
+  teamOf?(params: P): string;
   /** Whether the request changes every cluster of its cluster's region pair, not just the one named. */
   spansRegionPair?(params: P): boolean;
 }

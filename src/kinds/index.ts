@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { aclOpen } from './acl-open/index.js';
+import { alertAck } from './alert-ack/index.js';
 import { alertSilence } from './alert-silence/index.js';
+import { alertUnsilence } from './alert-unsilence/index.js';
 import { appDeploy } from './app-deploy/index.js';
 import type { BaseParams, RequestKind } from './define.js';
 import { elasticsearchProvision } from './elasticsearch-provision/index.js';
@@ -18,6 +20,8 @@ export const kinds = [
   appDeploy,
   elasticsearchProvision,
   alertSilence,
+  alertAck,
+  alertUnsilence,
   logsQuery,
 ] as const;
 

@@ -4,9 +4,9 @@ import { boltLogger } from '../bot/bolt-logger.js';
 import { countingSlackFetch } from '../bot/counting-slack-fetch.js';
 import { scrubbingSlackFetch } from '../bot/scrubbing-slack-fetch.js';
 import { SlackLifecycleEvents } from '../bot/slack-lifecycle-events.js';
-import { type ClusterRegistry, clusterTypes } from '../config/cluster-registry.js';
+import { type ClusterRegistry, clusterTypes, onCallGroupOf } from '../config/cluster-registry.js';
 import type { Settings } from '../config/settings.js';
-import type { PolicyEngine } from '../core/ports.js';
+import type { FactsProvider, PolicyEngine } from '../core/ports.js';
 import { KubeClients } from '../executors/kube-clients.js';
 import { KubeFactsProvider } from '../executors/kube-facts-provider.js';
 import type { Readiness } from '../http/readiness.js';
@@ -19,6 +19,7 @@ import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { timedPolicyEngine } from '../metrics/timed-policy-engine.js';
 import { withPolicyDeadline } from '../policy/deadline-policy-engine.js';
 import { OpaPolicyEngine } from '../policy/opa-policy-engine.js';
+import { RedisAlertStore } from '../store/redis-alert-store.js';
 import { connectRedis, redisReady } from './redis-connection.js';
 import type { StopStack } from './stop-stack.js';
 
@@ -31,7 +32,8 @@ export interface SharedAdapters {
   /** The engine, with every evaluation timed. */
   policy: PolicyEngine;
   kube: KubeClients;
-  facts: KubeFactsProvider;
+  /** Namespaces from the clusters, alert groups from Redis, teams' on-call groups from the registry. */
+  facts: FactsProvider;
   store: ApprovalWaitStore;
   web: WebClient;
   slackFetch: FetchFunction;
@@ -83,12 +85,25 @@ export function buildSharedAdapters(
     engine,
     policy: timedPolicyEngine(withPolicyDeadline(engine, settings.policyDeadlineMs), metrics),
     kube,
-    facts: new KubeFactsProvider(kube),
+    facts: factsProvider(new KubeFactsProvider(kube), new RedisAlertStore(redis, settings.prefix), registry),
     store: new ApprovalWaitStore(redis, settings.prefix, log, metrics),
     web,
     slackFetch,
     events: new SlackLifecycleEvents(web, registry.approverChannels),
     scheduler,
+  };
+}
+
+/** The facts the policy reads, each from where it lives. */
+function factsProvider(
+  kube: KubeFactsProvider,
+  alerts: RedisAlertStore,
+  registry: ClusterRegistry,
+): FactsProvider {
+  return {
+    namespace: (cluster, name) => kube.namespace(cluster, name),
+    alertGroup: (id) => alerts.facts(id),
+    team: async (name) => ({ name, oncallGroup: onCallGroupOf(registry, name) }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AlertGroup } from '../alerts/alert-group.js';
+import type { AlertGroupFacts } from '../core/ports.js';
 import { AppError } from '../errors.js';
 
 // Writes a group's JSON when its version is still the one read (0: the group must not exist yet).
@@ -85,6 +86,37 @@ export class RedisAlertStore {
     throw new AppError('CONFLICT', `alert group ${id} kept changing under concurrent writers`, {
       retryable: true,
     });
+  }
+
+  /** What the policy sees of a group (`input.context.alert_group`); `exists: false` when it is unknown. */
+  async facts(id: string): Promise<AlertGroupFacts> {
+    const group = (await this.get(id))?.group;
+    if (!group) return { exists: false, cluster: null, team: null, ackedBy: [], silences: [] };
+    return {
+      exists: true,
+      cluster: group.route.cluster,
+      team: group.route.team,
+      ackedBy: group.acks.map((a) => a.slackId),
+      silences: group.silences.map((s) => ({
+        id: s.id,
+        createdBy: s.slackId,
+        expiredBy: s.expiredBy ?? null,
+      })),
+    };
+  }
+
+  /** Remembers which group a silence was made from, so `/n3r alert unsilence <id>` finds it. */
+  async indexSilence(silenceId: string, groupId: string): Promise<void> {
+    await this.redis.set(this.silenceKey(silenceId), groupId);
+  }
+
+  /** The group a silence was made from, when it was made from one. */
+  async groupOfSilence(silenceId: string): Promise<string | null> {
+    return this.redis.get(this.silenceKey(silenceId));
+  }
+
+  private silenceKey(silenceId: string): string {
+    return `${this.prefix}:alert-silence:${silenceId}`;
   }
 
   /** Puts a group in its channel's queue; its place (the time it first waited) is kept if it is there. */

@@ -1,9 +1,9 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AlertGroup } from '../../alerts/alert-group.js';
-import { alertmanagerUrlOf } from '../../alerts/alertmanager-url.js';
-import { AppError } from '../../errors.js';
-import { AlertmanagerClient } from '../../executors/alertmanager-client.js';
+import type { Ask } from '../../core/submit-request.js';
+import { alertAck } from '../../kinds/alert-ack/index.js';
 import { alertSilence } from '../../kinds/alert-silence/index.js';
+import { alertUnsilence } from '../../kinds/alert-unsilence/index.js';
 import { logsQuery } from '../../kinds/logs-query/index.js';
 import { durationSeconds } from '../../kinds/params/duration.js';
 import type { RedisAlertStore } from '../../store/redis-alert-store.js';
@@ -11,45 +11,39 @@ import type { BotDeps } from '../bot-deps.js';
 import { tellOnly } from '../replies.js';
 import { alertActions, silenceForm, silenceFormCallback } from '../views/alert-thread.js';
 import { notice } from '../views/messages.js';
-import { mention, mrkdwn } from '../views/primitives.js';
 import { submitAndDescribe } from './n3r-command.js';
 
-/** Group on-call membership mirrors the policy's `silence.oncall_suffix`. */
-const oncallSuffix = '-oncall';
-
-/** Acknowledge, Silence (modal, then an `alert.silence` request) and Expire silence on alert threads. */
+/**
+ * The alert thread's buttons. Each is a request like any other, asked as the person who pressed, its card in
+ * the thread: Acknowledge (`alert.ack`), Silence (a modal, then `alert.silence`), Expire silence
+ * (`alert.unsilence`) and Show logs (`logs.query`). The policy decides who may; the executors change things.
+ */
 export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlertStore): void {
-  const touch = async (group: AlertGroup) => alerts.markPending(group.route.channel, group.id, Date.now());
+  /** Submits what a button asks, once per click, and tells only the person what the card does not. */
+  const askFromButton = async (
+    body: BlockButtonAction,
+    action: BlockButtonAction['actions'][number],
+    client: Parameters<typeof tellOnly>[0],
+    ask: Pick<Ask, 'kind' | 'rawParams'>,
+  ) => {
+    const channel = body.channel?.id;
+    const user = body.user.id;
+    const delivery = `action:${action.action_ts}:${user}`;
+    if (!channel || !(await deps.store.firstDelivery(delivery))) return;
+    const answer = await submitAndDescribe(deps, {
+      ...ask,
+      slackUserId: user,
+      channel,
+      ...(body.message?.ts ? { threadTs: body.message.ts } : {}),
+      deliveryId: delivery,
+    });
+    if (answer) await tellOnly(client, channel, user, answer);
+    await deps.store.finishDelivery(delivery);
+  };
 
   app.action<BlockButtonAction>(alertActions.acknowledge, async ({ ack, body, action, client }) => {
     await ack();
-    const channel = body.channel?.id;
-    const delivery = `action:${action.action_ts}:${body.user.id}`;
-    if (!channel || !(await deps.store.firstDelivery(delivery))) return;
-    const user = body.user.id;
-    let already = false;
-    const stored = await alerts.change(action.value ?? '', (g) => {
-      if (!g) return null;
-      already = g.acks.some((a) => a.slackId === user);
-      if (already) return null;
-      return {
-        ...g,
-        acks: [...g.acks, { slackId: user, at: new Date().toISOString() }],
-        revision: g.revision + 1,
-      };
-    });
-    if (stored) {
-      await touch(stored.group);
-      deps.log.info({ audit: true, groupId: stored.group.id, slackUserId: user }, 'alert acknowledged');
-    } else {
-      await tellOnly(
-        client,
-        channel,
-        user,
-        notice(already ? 'You have already acknowledged this alert.' : 'This alert group is not known here.'),
-      );
-    }
-    await deps.store.finishDelivery(delivery);
+    await askFromButton(body, action, client, { kind: alertAck, rawParams: { group: action.value ?? '' } });
   });
 
   app.action<BlockButtonAction>(alertActions.silence, async ({ ack, body, action, client }) => {
@@ -150,61 +144,8 @@ export function registerAlertActions(app: App, deps: BotDeps, alerts: RedisAlert
     new RegExp(`^${alertActions.expireSilence}_\\d+$`),
     async ({ ack, body, action, client }) => {
       await ack();
-      const channel = body.channel?.id;
-      const user = body.user.id;
-      const delivery = `action:${action.action_ts}:${user}`;
-      if (!channel || !(await deps.store.firstDelivery(delivery))) return;
-      const [groupId = '', silenceId = ''] = (action.value ?? '').split(':');
-      const stored = await alerts.get(groupId);
-      const silence = stored?.group.silences.find((s) => s.id === silenceId);
-      if (!stored || !silence) {
-        await tellOnly(client, channel, user, notice('There is no such silence here. Nothing was changed.'));
-        return;
-      }
-      const { group } = stored;
-      const who = await deps.identity.resolve(user);
-      const oncall = `${group.route.team ?? ''}${oncallSuffix}`;
-      if (user !== silence.slackId && !who.groups.includes(oncall)) {
-        await tellOnly(
-          client,
-          channel,
-          user,
-          notice(
-            mrkdwn`Only ${mention(silence.slackId)} or the on-call group ${oncall} may expire this silence. Nothing was changed.`,
-          ),
-        );
-        return;
-      }
-      const url = group.route.cluster ? alertmanagerUrlOf(deps.registry, group.route.cluster, group) : null;
-      if (!url)
-        throw new AppError('CONFIG', `no alertmanager for group ${group.id}`, {
-          userText:
-            'No Alertmanager is known for these alerts, so the silence cannot be expired from here. Nothing was changed.',
-        });
-      const existed = await new AlertmanagerClient(url).expireSilence(silence.id);
-      const changed = await alerts.change(group.id, (g) =>
-        g
-          ? {
-              ...g,
-              silences: g.silences.map((s) => (s.id === silence.id ? { ...s, expiredBy: user } : s)),
-              revision: g.revision + 1,
-            }
-          : null,
-      );
-      if (changed) await touch(changed.group);
-      deps.log.info(
-        { audit: true, groupId: group.id, silenceId: silence.id, slackUserId: user },
-        'silence expired',
-      );
-      await tellOnly(
-        client,
-        channel,
-        user,
-        notice(
-          existed ? `Silence ${silence.id} expired.` : `Alertmanager no longer knew silence ${silence.id}.`,
-        ),
-      );
-      await deps.store.finishDelivery(delivery);
+      const [group = '', silence = ''] = (action.value ?? '').split(':');
+      await askFromButton(body, action, client, { kind: alertUnsilence, rawParams: { silence, group } });
     },
   );
 }

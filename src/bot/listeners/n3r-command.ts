@@ -66,7 +66,10 @@ export function registerN3rCommand(app: App, deps: BotDeps): void {
 }
 
 /** Submits an ask; returns what to tell the person, or null when the card speaks for itself. */
-export async function submitAndDescribe(deps: BotDeps, ask: Ask): Promise<SlackMessage | null> {
+export async function submitAndDescribe(deps: BotDeps, given: Ask): Promise<SlackMessage | null> {
+  const completed = deps.completeAsk ? await deps.completeAsk(given) : given;
+  if (!('kind' in completed)) return completed;
+  const ask = completed;
   const outcome = await submitRequest(deps, ask);
   // Another attempt at the same delivery made the request and tells the person; this one says nothing.
   if (outcome.outcome === 'redelivered') return null;
@@ -104,12 +107,18 @@ async function aboutRequest(
   const record = await deps.store.get(parsed.requestId);
   if (!record) return notice(`There is no request ${parsed.requestId}.`);
   if (parsed.action === 'status') return statusMessage(record);
-  // The trail names people and decisions: the requester, the request's approvers and auditors may read it.
+  // The trail names people and decisions: the requester, the request's approvers and the registry's audit
+  // group (`roles.audit`) may read it.
   const who = await deps.identity.resolve(user);
+  const audit = deps.registry.roles.audit;
   const mayRead =
     user === record.requester.slackId ||
-    who.groups.some((g) => record.decision.approval.groups.includes(g) || g === 'n3r-audit');
+    who.groups.some((g) => record.decision.approval.groups.includes(g) || g === audit);
   if (!mayRead)
-    return notice('Only the requester, its approvers and the audit group can read this audit trail.');
+    return notice(
+      audit
+        ? `Only the requester, its approvers and the audit group ${audit} can read this audit trail.`
+        : 'Only the requester and its approvers can read this audit trail.',
+    );
   return auditMessage(record, await deps.store.auditTrail(record.id));
 }

@@ -71,8 +71,8 @@ export function alertParent(group: AlertGroup, now: Date): AlertMessage {
   if (group.truncatedAlerts > 0) {
     blocks.push(context(`Alertmanager left out ${group.truncatedAlerts} alerts of this group (max_alerts).`));
   }
-  const links = linksOf(group, named);
-  if (links) blocks.push(context(links));
+  // The group's id is what `/n3r alert ack <group>` takes.
+  blocks.push(context([linksOf(group, named), `group ${group.id}`].filter(Boolean).join(' · ')));
   blocks.push(...stateLines(group, now).map(context));
   blocks.push({
     type: 'actions',
@@ -255,7 +255,7 @@ function stateLines(group: AlertGroup, now: Date): string[] {
   for (const s of group.silences) {
     if (s.expiredBy) lines.push(`Silence ${s.id} expired by <@${s.expiredBy}>`);
     else if (Date.parse(s.until) > now.getTime())
-      lines.push(`:no_bell: Silenced by <@${s.slackId}> until ${s.until}`);
+      lines.push(`:no_bell: Silenced by <@${s.slackId}> until ${s.until} (silence ${s.id})`);
   }
   return lines.slice(-8);
 }

@@ -46,6 +46,8 @@ export function alertSilenceExecutor(deps: ExecutorDeps): KindExecutor<AlertSile
           : null,
       );
       if (stored) await alerts.markPending(stored.group.route.channel, stored.group.id, now.getTime());
+      // `/n3r alert unsilence <id>` finds the group from the silence.
+      await alerts.indexSilence(id, params.group);
     }
     return {
       summary: `Silenced until ${until.toISOString()} (silence ${id})`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertGroupId } from '../params/alert.js';
 import { duration } from '../params/duration.js';
 import { clusterName, teamName, text } from '../params/text.js';
 
@@ -28,10 +29,7 @@ export const alertSilenceParams = z.strictObject({
   duration: duration('30m, 2h or 1d'),
   comment: text().trim().min(3, 'say why, in a few words').max(500, 'must be at most 500 characters'),
   /** The alert group (its id) the silence was asked from, whose thread is told. */
-  group: z
-    .string()
-    .regex(/^[0-9a-f]{32}$/, 'must be an alert group id')
-    .optional(),
+  group: alertGroupId.optional(),
 });
 
 export type AlertSilenceParams = z.output<typeof alertSilenceParams>;

@@ -4,6 +4,7 @@ import {
   egressPoolsOf,
   findCluster,
   loadClusterRegistry,
+  onCallGroupOf,
   parseClusterRegistry,
   regionPairClusters,
   regionPairOf,
@@ -181,6 +182,38 @@ groups: {}`);
     ]) {
       expect(message).toContain(problem);
     }
+  });
+
+  it("declares each team's on-call group and the audit group, which must be groups people can carry", () => {
+    const head = `clusters: [{ name: a, type: public, region: r, kubeContext: c, natGateway: { egressPool: 10.0.0.0/28 }, elbGateway: { l4Address: 1.1.1.1, l7Address: 1.1.1.2 } }]
+approverChannels: { public: C1234, dedicated: C1234, stateful: C1234 }`;
+    const registry = parseClusterRegistry(
+      `${head}
+onCall: { defaultChannel: C1234, teams: { team-a: { channel: C0TEAMA, group: pager-a }, team-b: C0TEAMB, team-c: { group: pager-c } } }
+roles: { audit: readers }
+groups: { pager-a: { slackUsergroup: S1 }, pager-c: { slackUsergroup: S2 }, readers: { slackUsergroup: S3 } }`,
+      'test.yaml',
+    );
+    expect(onCallGroupOf(registry, 'team-a')).toBe('pager-a');
+    expect(onCallGroupOf(registry, 'team-b')).toBeNull();
+    expect(onCallGroupOf(registry, 'team-c')).toBe('pager-c');
+    expect(onCallGroupOf(registry, 'team-z')).toBeNull();
+    expect(onCallGroupOf(registry, 'constructor')).toBeNull();
+    expect(registry.onCall.teams['team-b']?.channel).toBe('C0TEAMB');
+    expect(registry.roles.audit).toBe('readers');
+    // Without roles, nobody reads trails as an auditor: no name is assumed.
+    expect(
+      parseClusterRegistry(`${head}\nonCall: { defaultChannel: C1234 }\ngroups: {}`, 'test.yaml').roles,
+    ).toEqual({});
+
+    const message = problemsOf(`${head}
+onCall: { defaultChannel: C1234, teams: { team-a: { channel: C0TEAMA, group: team-a-oncall } } }
+roles: { audit: n3r-audit }
+groups: {}`);
+    expect(message).toContain(
+      "onCall.teams.team-a.group: group 'team-a-oncall' is not one of the registry's groups, so nobody could be in it",
+    );
+    expect(message).toContain("roles.audit: group 'n3r-audit' is not one of the registry's groups");
   });
 
   it('reports YAML syntax errors and unreadable files clearly', () => {

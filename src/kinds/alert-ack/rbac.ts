@@ -1,0 +1,4 @@
+import type { KindRule } from '../define.js';
+
+/** Nothing on the cluster: the acknowledgement is kept with the alert group in Redis. */
+export const alertAckRules: readonly KindRule[] = [];
