@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'POLICY_DENIED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** Fields a change would set are held by another field manager (server-side apply without force). */
+  | 'FIELD_CONFLICT'
   /** A finite resource (a pool of addresses) has nothing left to give. */
   | 'EXHAUSTED'
   | 'UPSTREAM_UNAVAILABLE'

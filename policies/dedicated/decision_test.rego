@@ -120,6 +120,17 @@ test_silences_last_up_to_seven_days if {
 	testing.rules(longer) == {"silence.duration.max"}
 }
 
+test_taking_over_fields_is_a_reason_of_its_own_on_dedicated if {
+	d := dedicated.decision with input as object.union(deploy, {"request": {"params": {"take_over": true}}})
+	not d.allow
+	d.approval.groups == ["n3r-approvers-dedicated"]
+	d.approval.reasons == ["every deploy to a dedicated cluster needs approval", "takes over fields another manager holds"]
+	namespace := dedicated.decision with input as testing.namespace_create({"take_over": true}, "dedicated")
+	not namespace.allow
+	namespace.approval.reasons == ["takes over fields another manager holds"]
+	dedicated.decision.allow with input as testing.namespace_create({}, "dedicated")
+}
+
 test_acknowledging_and_expiring_silences_are_decided_here if {
 	ack := dedicated.decision with input as testing.alert_ack({}, "dedicated")
 	ack.allow

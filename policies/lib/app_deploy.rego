@@ -11,6 +11,7 @@ package n3r.lib.app_deploy
 import data.n3r.lib.format
 import data.n3r.lib.metadata
 import data.n3r.lib.namespaces
+import data.n3r.lib.take_over
 
 settings := data.settings.deploy
 
@@ -25,7 +26,7 @@ about := metadata.about(rego.metadata.chain())
 # The types of the params (lib/params.rego).
 param_types := {
 	"namespace": {"string"}, "app": {"string"}, "image": {"object"}, "replicas": {"number"},
-	"cpu_millicores": {"number"}, "memory_bytes": {"number"}, "route": {"null", "object"},
+	"cpu_millicores": {"number"}, "memory_bytes": {"number"}, "route": {"null", "object"}, "take_over": {"boolean"},
 }
 
 applies if input.request.kind == kind
@@ -152,6 +153,12 @@ approval_reasons contains {
 } if {
 	applies
 	settings.approval_required
+}
+
+# Fields another field manager holds are taken over only with the approvers' consent (lib/take_over.rego).
+approval_reasons contains reason if {
+	applies
+	some reason in take_over.reasons(settings.approver_group)
 }
 
 # unpinned says how the image can change under a running app; undefined for a pinned image.

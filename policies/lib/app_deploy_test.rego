@@ -216,3 +216,12 @@ test_ha_names_each_cluster_where_the_namespace_is_missing_or_foreign if {
 		},
 	}
 }
+
+test_taking_over_fields_needs_the_types_approvers_even_where_deploys_need_none if {
+	reasons(deploy({"take_over": true}), settings) == {{
+		"reason": "takes over fields another manager holds",
+		"group": "deploy-approvers",
+	}}
+	rules(deploy({"take_over": true})) == set()
+	reasons(deploy({"take_over": false}), settings) == set()
+}

@@ -11,6 +11,7 @@ package n3r.lib.elasticsearch_provision
 import data.n3r.lib.format
 import data.n3r.lib.metadata
 import data.n3r.lib.namespaces
+import data.n3r.lib.take_over
 
 settings := data.settings.elasticsearch
 
@@ -23,7 +24,7 @@ about := metadata.about(rego.metadata.chain())
 # The types of the params (lib/params.rego).
 param_types := {
 	"namespace": {"string"}, "name": {"string"}, "version": {"string"}, "nodes": {"number"},
-	"storage_bytes": {"number"}, "tier": {"string"}, "storage_class": {"string"},
+	"storage_bytes": {"number"}, "tier": {"string"}, "storage_class": {"string"}, "take_over": {"boolean"},
 }
 
 applies if input.request.kind == kind
@@ -125,6 +126,12 @@ approval_reasons contains {
 } if {
 	offered
 	params.storage_bytes > settings.approval_above.storage_bytes
+}
+
+# Fields another field manager holds are taken over only with the approvers' consent (lib/take_over.rego).
+approval_reasons contains reason if {
+	offered
+	some reason in take_over.reasons(settings.approver_group)
 }
 
 tiers contains tier if some tier, _ in settings.storage_classes

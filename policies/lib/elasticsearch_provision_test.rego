@@ -110,3 +110,14 @@ test_large_clusters_need_the_stateful_approvers if {
 	}}
 	reasons(provision({"nodes": 6, "storage_bytes": 1099511627776})) == set()
 }
+
+test_taking_over_fields_needs_the_stateful_approvers if {
+	reasons(provision({"take_over": true})) == {{"reason": "takes over fields another manager holds", "group": "es-approvers"}}
+	reasons(provision({"take_over": false})) == set()
+}
+
+test_taking_over_fields_is_no_reason_off_stateful_clusters if {
+	off := testing.elasticsearch_provision({"take_over": true}, "public")
+	r := es.approval_reasons with input as off with data.settings.elasticsearch as {"enabled": false}
+	r == set()
+}

@@ -10,6 +10,7 @@ package n3r.lib.namespace_create
 
 import data.n3r.lib.format
 import data.n3r.lib.metadata
+import data.n3r.lib.take_over
 
 settings := data.settings.namespace
 
@@ -20,7 +21,10 @@ kind := "namespace.create"
 about := metadata.about(rego.metadata.chain())
 
 # The types of the params (lib/params.rego).
-param_types := {"name": {"string"}, "team": {"string"}, "cpu_millicores": {"number"}, "memory_bytes": {"number"}}
+param_types := {
+	"name": {"string"}, "team": {"string"}, "cpu_millicores": {"number"}, "memory_bytes": {"number"},
+	"take_over": {"boolean"},
+}
 
 applies if input.request.kind == kind
 
@@ -105,6 +109,12 @@ approval_reasons contains {
 	applies
 	settings.approval_above != null
 	params.memory_bytes > settings.approval_above.memory_bytes
+}
+
+# Fields another field manager holds are taken over only with the approvers' consent (lib/take_over.rego).
+approval_reasons contains reason if {
+	applies
+	some reason in take_over.reasons(settings.approver_group)
 }
 
 # A retried job finds the namespace its own earlier attempt created: that must not stop it.

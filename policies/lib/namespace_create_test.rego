@@ -105,3 +105,11 @@ reasons_with(request_input, overrides) := r if {
 	r := namespace_create.approval_reasons with input as request_input
 		with data.settings.namespace as object.union(settings, overrides)
 }
+
+test_taking_over_fields_needs_the_types_approvers if {
+	reasons_with(testing.namespace_create({"take_over": true}, "public"), {}) == {
+		{"reason": "takes over fields another manager holds", "group": "platform"},
+	}
+	reasons_with(base, {}) == set()
+	rules(testing.namespace_create({"take_over": true}, "public")) == set()
+}

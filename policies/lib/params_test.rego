@@ -40,6 +40,19 @@ test_a_null_or_missing_param if {
 	}}
 }
 
+test_take_over_is_a_boolean_and_never_left_out if {
+	denials(testing.app_deploy({"take_over": "yes"}, "public")) == {{
+		"rule": "request.params",
+		"message": "param 'take_over' of app.deploy must be boolean, and it is string",
+	}}
+	left_out := json.remove(testing.namespace_create({}, "public"), ["request/params/take_over"])
+	denials(left_out) == {{
+		"rule": "request.params",
+		"message": "param 'take_over' of namespace.create must be boolean, and it is missing",
+	}}
+	testing.ids(denials(testing.elasticsearch_provision({"take_over": null}, "stateful"))) == {"request.params"}
+}
+
 test_params_that_are_not_an_object if {
 	denials(testing.request("logs.query", [], "public")) == {{
 		"rule": "request.params",

@@ -31,7 +31,10 @@ namespace_create(params, cluster_type) := object.union(
 	request(
 		"namespace.create",
 		object.union(
-			{"name": "team-a-web", "team": "team-a", "cpu_millicores": 4000, "memory_bytes": 8589934592},
+			{
+				"name": "team-a-web", "team": "team-a", "cpu_millicores": 4000, "memory_bytes": 8589934592,
+				"take_over": false,
+			},
 			params,
 		),
 		cluster_type,
@@ -75,7 +78,7 @@ app_deploy(params, cluster_type) := request(
 				"repository": "team-a/web", "tag": "1.4.2", "digest": null,
 			},
 			"replicas": 2, "cpu_millicores": 500, "memory_bytes": 536870912,
-			"route": {"host": "web.team-a.apps.n3r.io", "public": true, "tls": true},
+			"route": {"host": "web.team-a.apps.n3r.io", "public": true, "tls": true}, "take_over": false,
 		},
 		params,
 	),
@@ -87,7 +90,7 @@ elasticsearch_provision(params, cluster_type) := request(
 	object.union(
 		{
 			"namespace": "team-a-web", "name": "search", "version": "8.15.3", "nodes": 3,
-			"storage_bytes": 214748364800, "tier": "hot", "storage_class": "local-nvme",
+			"storage_bytes": 214748364800, "tier": "hot", "storage_class": "local-nvme", "take_over": false,
 		},
 		params,
 	),

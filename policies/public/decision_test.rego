@@ -122,6 +122,28 @@ test_silences_last_up_to_three_days if {
 	testing.rules(longer) == {"silence.duration.max"}
 }
 
+take_over := "takes over fields another manager holds"
+
+test_taking_over_fields_waits_for_a_public_approver if {
+	deploy := testing.app_deploy({"take_over": true}, "public")
+	d := public.decision with input as deploy
+	not d.allow
+	testing.messages(d) == []
+	d.approval.groups == ["n3r-approvers-public"]
+	d.approval.reasons == [take_over]
+	approved := public.decision with input as testing.with_approvals(deploy, [testing.approval_by("UBOB", ["n3r-approvers-public"])])
+	approved.allow
+	namespace := public.decision with input as testing.namespace_create({"take_over": true}, "public")
+	namespace.approval.reasons == [take_over]
+	not namespace.allow
+}
+
+test_a_deploy_that_takes_over_nothing_needs_no_approval if {
+	d := public.decision with input as testing.app_deploy({"take_over": false}, "public")
+	d.allow
+	not d.approval.required
+}
+
 test_acknowledging_and_expiring_silences_are_decided_here if {
 	ack := public.decision with input as testing.alert_ack({}, "public")
 	ack.allow

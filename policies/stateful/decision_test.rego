@@ -71,6 +71,20 @@ test_log_queries_and_silences if {
 	testing.rules(silence) == {"silence.duration.max"}
 }
 
+test_taking_over_fields_waits_for_a_stateful_approver if {
+	asked := provision({"take_over": true})
+	d := stateful.decision with input as asked
+	not d.allow
+	testing.messages(d) == []
+	d.approval.groups == ["n3r-approvers-stateful"]
+	d.approval.reasons == ["takes over fields another manager holds"]
+	approved := stateful.decision with input as testing.with_approvals(asked, [testing.approval_by("UBOB", ["n3r-approvers-stateful"])])
+	approved.allow
+	deploy := stateful.decision with input as data_team(testing.app_deploy({"route": {"public": false}, "take_over": true}, "stateful"))
+	deploy.approval.reasons == ["takes over fields another manager holds"]
+	not deploy.allow
+}
+
 test_acknowledging_and_expiring_silences_are_decided_here if {
 	ack := stateful.decision with input as testing.alert_ack({}, "stateful")
 	ack.allow

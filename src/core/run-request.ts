@@ -184,7 +184,8 @@ async function decideAndExecute(
 /**
  * The dry run of a request waiting for approval: the executor against the cluster with nothing stored,
  * its result kept on the record and shown in the approval prompt. A failed dry run is shown too: an
- * approver should know the change would not go through as asked.
+ * approver should know the change would not go through as asked; fields other managers hold are shown as
+ * `conflicts: …`, each with its manager.
  */
 export async function previewRequest(deps: RunDeps, requestId: string, signal: AbortSignal): Promise<void> {
   const record = await deps.store.get(requestId);
@@ -207,6 +208,9 @@ export async function previewRequest(deps: RunDeps, requestId: string, signal: A
       // One cluster's dry run is retried by retrying the job; over several, one unreachable cluster must not
       // keep the others' from the approvers: its failure is shown instead.
       if (appError.retryable && !record.targets) throw appError;
+      // Fields another manager holds: the approvers see which and whose, as the requester will if it runs.
+      if (appError.code === 'FIELD_CONFLICT')
+        return { summary: `conflicts: ${appError.userText ?? appError.message}`, details: [] };
       return { summary: `the dry run failed: ${appError.userText ?? appError.message}`, details: [] };
     }
   };

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../logger.js';
-import { fromKubeError } from './kube-errors.js';
+import { type FieldConflict, fieldConflictError, fieldConflictsOf, fromKubeError } from './kube-errors.js';
 import type { RawObjectApi } from './kube-object-api.js';
 import { fieldManager, managedByLabel, requestIdAnnotation } from './managed-metadata.js';
 
@@ -63,11 +63,138 @@ export function changedPaths(before: unknown, after: unknown, limit = 8, path = 
   return paths;
 }
 
+/** Whether n3r takes over fields other managers hold (`--take-over`), for kinds that offer it. */
+export interface TakeOverOption {
+  /**
+   * `true`: apply with force, so fields other managers hold become n3r's. `false`: such a field is a conflict
+   * and nothing is written. Absent: as `false`, for a kind without `--take-over` (its conflict text does not
+   * offer it). @defaultValue undefined
+   */
+  takeOver?: boolean;
+}
+
+/** One object of a plan: what a server-side dry run said applying it would do. */
+export interface PlannedObject {
+  object: Manifest;
+  name: string;
+  /** `new`: it does not exist; `unchanged`: applying it changes nothing, so it is not applied. */
+  change: 'new' | 'changed' | 'unchanged';
+  /** Where it would change (for `changed`), for a reviewer to read. */
+  paths: string[];
+  /** With `takeOver`: the fields other managers hold that it takes over. */
+  takes: { field: string; manager: string }[];
+}
+
+/** `; takes over .spec.maxReplicas from 'team-a-tuning'`, or nothing. */
+const takesText = (takes: PlannedObject['takes'], verb: string) =>
+  takes.length === 0 ? '' : `; ${verb} ${takes.map((t) => `${t.field} from '${t.manager}'`).join(', ')}`;
+
 /**
- * Applies objects in order (server-side, field manager n3r); returns their names as applied, marked
- * `(unchanged)` when they already were as asked. Whether an apply would change anything is asked first
- * (a server-side dry run against the live object): the apiserver writes some custom resources on every
- * apply even when nothing changed (ListenerSet, whose CRD defaults its status), and a re-run must not.
+ * Dry-runs the apply of every object (server-side, field manager n3r, force only with `takeOver`) before
+ * anything is written, and throws one FIELD_CONFLICT error naming every field another manager holds, over
+ * all the objects: a conflict on the fourth object leaves the first three untouched. Whether an apply would
+ * change anything is asked of the apiserver against the live object: it writes some custom resources on
+ * every apply even when nothing changed (ListenerSet, whose CRD defaults its status), and a re-run must not.
+ */
+export async function planApply(
+  api: RawObjectApi,
+  objects: readonly Manifest[],
+  options: { log: Logger } & TakeOverOption,
+): Promise<PlannedObject[]> {
+  const planned: PlannedObject[] = [];
+  const conflicts: FieldConflict[] = [];
+  for (const object of objects) {
+    const name = objectName(object);
+    const live = await getObject(api, refOf(object));
+    const dryRun = (force: boolean) => api.apply(object, { fieldManager, dryRun: true, force });
+    let would: KubernetesObject;
+    let takes: PlannedObject['takes'] = [];
+    try {
+      would = await dryRun(false);
+    } catch (error) {
+      const held = fieldConflictsOf(error);
+      if (!held) throw fromKubeError(error, `applying ${name}`);
+      if (options.takeOver !== true) {
+        conflicts.push(...held.map((c) => ({ ...c, object: name })));
+        continue;
+      }
+      // Taken over: what is taken from whom is part of the plan the approvers and the requester read.
+      takes = held;
+      would = await dryRun(true).catch((forced: unknown) => {
+        throw fromKubeError(forced, `applying ${name}`);
+      });
+    }
+    if (!live) planned.push({ object, name, change: 'new', paths: [], takes });
+    else if (content(live) === content(would))
+      planned.push({ object, name, change: 'unchanged', paths: [], takes });
+    else planned.push({ object, name, change: 'changed', paths: changedPaths(live, would), takes });
+  }
+  if (conflicts.length > 0) {
+    options.log.info({ conflicts }, 'fields held by other managers');
+    throw fieldConflictError(conflicts, { takeOver: options.takeOver });
+  }
+  return planned;
+}
+
+/** The plan as lines for people: `Deployment team-a-web/web (changes spec.template…)`, `… (new)`. */
+export function describePlan(plan: readonly PlannedObject[]): string[] {
+  return plan.map(({ name, change, paths, takes }) =>
+    change === 'changed'
+      ? `${name} (changes ${paths.join(', ')}${takesText(takes, 'takes over')})`
+      : `${name} (${change}${takesText(takes, 'takes over')})`,
+  );
+}
+
+/**
+ * Applies what a plan found to change, in order; returns the names as applied, marked `(unchanged)` when
+ * they already were as asked. Without force an apply still fails if another manager took a field since the
+ * dry run (a race this cannot close: the apiserver has no transaction over several objects); then the
+ * objects before it stay applied, and the conflict is reported as from the dry run.
+ */
+export async function applyPlanned(
+  api: RawObjectApi,
+  plan: readonly PlannedObject[],
+  options: { log: Logger } & TakeOverOption,
+): Promise<string[]> {
+  const applied: string[] = [];
+  for (const { object, name, change, takes } of plan) {
+    if (change === 'unchanged') {
+      applied.push(`${name} (unchanged)`);
+      continue;
+    }
+    await applyOne(api, object, { dryRun: false, ...options });
+    applied.push(takes.length > 0 ? `${name} (${takesText(takes, 'took over').slice(2)})` : name);
+  }
+  return applied;
+}
+
+async function applyOne(
+  api: RawObjectApi,
+  object: Manifest,
+  options: { dryRun: boolean; log: Logger } & TakeOverOption,
+): Promise<KubernetesObject> {
+  const name = objectName(object);
+  const force = options.takeOver === true;
+  try {
+    const stored = await api.apply(object, { fieldManager, dryRun: options.dryRun, force });
+    options.log.debug({ object: name, dryRun: options.dryRun, force }, 'applied');
+    return stored;
+  } catch (error) {
+    const held = fieldConflictsOf(error);
+    if (held)
+      throw fieldConflictError(
+        held.map((c) => ({ ...c, object: name })),
+        { takeOver: options.takeOver, cause: error },
+      );
+    throw fromKubeError(error, `applying ${name}`);
+  }
+}
+
+/**
+ * Applies objects (server-side, field manager n3r; force only with `takeOver`): a dry run of them all first
+ * (planApply: a field another manager holds stops it before anything is written), then those that change,
+ * in order. Returns their names as applied, marked `(unchanged)` when they already were as asked; on a dry
+ * run, what would happen to each.
  */
 export async function applyAll(
   api: RawObjectApi,
@@ -75,34 +202,24 @@ export async function applyAll(
   options: {
     dryRun: boolean;
     log: Logger;
-    /** The caller knows none of these exist yet (their namespace was just found absent): skip reading them. */
+    /**
+     * The caller knows none of these exist yet (their namespace was just found absent): they are applied in
+     * order, without reading or a dry run first, since the objects in a namespace that does not exist yet
+     * cannot be dry-run. New objects hold no fields of other managers.
+     */
     absent?: boolean;
-  },
+  } & TakeOverOption,
 ): Promise<string[]> {
-  const applied: string[] = [];
-  for (const object of objects) {
-    const name = objectName(object);
-    const apply = (dryRun: boolean) =>
-      api.apply(object, { fieldManager, dryRun }).catch((error: unknown) => {
-        throw fromKubeError(error, `applying ${name}`);
-      });
-    const live = options.absent ? null : await getObject(api, refOf(object));
-    if (live) {
-      const would = await apply(true);
-      if (content(live) === content(would)) {
-        applied.push(`${name} (unchanged)`);
-        continue;
-      }
-      if (!options.dryRun) await apply(false);
-      options.log.debug({ object: name, dryRun: options.dryRun }, 'applied');
-      applied.push(options.dryRun ? `${name} (changes ${changedPaths(live, would).join(', ')})` : name);
-    } else {
-      await apply(options.dryRun);
-      options.log.debug({ object: name, dryRun: options.dryRun }, 'applied');
-      applied.push(options.dryRun ? `${name} (new)` : name);
+  if (options.absent) {
+    const applied: string[] = [];
+    for (const object of objects) {
+      await applyOne(api, object, options);
+      applied.push(options.dryRun ? `${objectName(object)} (new)` : objectName(object));
     }
+    return applied;
   }
-  return applied;
+  const plan = await planApply(api, objects, options);
+  return options.dryRun ? describePlan(plan) : applyPlanned(api, plan, options);
 }
 
 export async function getObject<T extends KubernetesObject = Manifest>(

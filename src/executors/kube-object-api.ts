@@ -14,7 +14,10 @@ export interface ApplyOptions {
   fieldManager: string;
   /** Server-side dry run: the apiserver validates and answers, nothing is stored. @defaultValue false */
   dryRun?: boolean;
-  /** Take over fields another manager owns. @defaultValue true */
+  /**
+   * Take over fields another manager owns. Without it, an apply that would change a field another manager
+   * holds is refused (HTTP 409 naming each field and manager) and nothing is written. @defaultValue false
+   */
   force?: boolean;
 }
 
@@ -51,7 +54,7 @@ export class RawObjectApi extends KubernetesObjectApi {
     request.setHeaderParam('Accept', 'application/json');
     request.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
     request.setQueryParam('fieldManager', options.fieldManager);
-    request.setQueryParam('force', String(options.force ?? true));
+    request.setQueryParam('force', String(options.force ?? false));
     if (options.dryRun) request.setQueryParam('dryRun', 'All');
     request.setBody(JSON.stringify(object));
     return this.requestPromise<T>(request);

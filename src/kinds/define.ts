@@ -24,6 +24,11 @@ export interface KindIntake<P> {
   describe(params: P): string;
 }
 
+/** What a kind that applies objects says on its card and prompt when it takes over fields (`--take-over`). */
+export function takingOver(p: { 'take-over': 'yes' | 'no' }): string {
+  return p['take-over'] === 'yes' ? ', taking over fields other field managers hold' : '';
+}
+
 /** What the policy sees of a kind's request, and which facts it needs read before it decides. */
 export interface KindPolicy<P> {
   /** The `params` the policy sees (policies/README.md): quantities as numbers, nothing the rules do not need. */

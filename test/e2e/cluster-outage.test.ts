@@ -1,10 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { freePort } from '../../scripts/local-stack/processes.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
+import { ownershipProblems, teamNamespaceManifests } from '../support/managed-fields.js';
 import { apiserverRelay } from '../support/tcp-relay.js';
 
 /**
@@ -62,8 +64,6 @@ describe('a cluster that is unreachable in the middle of a request', () => {
       60_000,
     );
     const ns = await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    expect(
-      (ns?.metadata?.managedFields ?? []).filter((f) => f.manager === 'n3r' && f.operation === 'Apply'),
-    ).toHaveLength(1);
+    expect(ownershipProblems(ns, teamNamespaceManifests(name)[0] as KubernetesObject)).toEqual([]);
   });
 });

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import type { RequestRecord } from '../../src/core/request.js';
+import { defaultExecutorOptions } from '../../src/executors/executor-deps.js';
+import { namespaceObjects } from '../../src/kinds/namespace-create/executor.js';
+import { namespaceCreate } from '../../src/kinds/namespace-create/index.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
+import { ownershipProblems } from '../support/managed-fields.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: objects read back from the apiserver are asserted field by field
 type Obj = Record<string, any>;
@@ -47,10 +51,6 @@ describe('namespace.create: from a Slack command to objects in the cluster and b
       'n3r.io/request-id': requestId,
       'n3r.io/requester': 'alice@n3r.example',
     });
-    expect(ns.metadata.managedFields.map((f: Obj) => [f.manager, f.operation])).toContainEqual([
-      'n3r',
-      'Apply',
-    ]);
 
     const read = (apiVersion: string, kind: string, objectName: string) =>
       h.admin.get({ apiVersion, kind, metadata: { name: objectName, namespace: name } }) as Promise<Obj>;
@@ -92,6 +92,17 @@ describe('namespace.create: from a Slack command to objects in the cluster and b
       kind: 'namespace.create',
       requester: { groups: ['team-a', 'team-data'] },
     });
+    // n3r holds exactly the fields it applies on each object, and no other field manager any of them.
+    const manifests = namespaceObjects(record, namespaceCreate.params.parse(record.params), {
+      ip: ns.metadata.annotations['n3r.io/egress-ip'],
+      options: defaultExecutorOptions,
+    });
+    for (const [object, manifest] of [ns, quota, limits, policy, binding].map(
+      (o, i) => [o, manifests[i]] as const,
+    )) {
+      expect(manifest?.kind).toBe(object.kind);
+      expect(ownershipProblems(object, manifest as Obj)).toEqual([]);
+    }
     const trail = await h.redis.xrange(`${h.prefix}:audit:${requestId}`, '-', '+');
     expect(trail.map(([, fields]) => fields[1])).toEqual([
       'decided',

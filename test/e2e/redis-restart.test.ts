@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import { ProcessGroup } from '../../scripts/local-stack/processes.js';
 import { startRedis } from '../../scripts/local-stack/redis.js';
 import { type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
+import { ownershipProblems, teamNamespaceManifests } from '../support/managed-fields.js';
 
 /** Redis restarts while requests are in flight: with AOF on, nothing a user was told about is lost. */
 describe('a Redis restart in the middle of requests', () => {
@@ -53,9 +55,7 @@ describe('a Redis restart in the middle of requests', () => {
         60_000,
       );
       const ns = await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-      expect(
-        (ns?.metadata?.managedFields ?? []).filter((f) => f.manager === 'n3r' && f.operation === 'Apply'),
-      ).toHaveLength(1);
+      expect(ownershipProblems(ns, teamNamespaceManifests(name)[0] as KubernetesObject)).toEqual([]);
     }
     const keys = await h.redis.keys(`${h.prefix}:request:*`);
     const states = await Promise.all(

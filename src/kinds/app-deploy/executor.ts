@@ -3,7 +3,16 @@ import type { KindExecutor } from '../../core/ports.js';
 import type { RequestRecord } from '../../core/request.js';
 import { AppError } from '../../errors.js';
 import { type ExecutorDeps, executorOptions } from '../../executors/executor-deps.js';
-import { applyAll, deleteManaged, getObject, managedByN3r, objectName } from '../../executors/kube-apply.js';
+import {
+  applyAll,
+  applyPlanned,
+  deleteManaged,
+  describePlan,
+  getObject,
+  managedByN3r,
+  objectName,
+  planApply,
+} from '../../executors/kube-apply.js';
 import { managedMetadata, requestIdAnnotation } from '../../executors/managed-metadata.js';
 import { type AppMeta, type AppParams, appNameLabel, appObjectRefs, appObjects } from './app-manifests.js';
 import { appDeployParams, replicaCeiling, routeUrl } from './params.js';
@@ -117,21 +126,26 @@ export function appDeployExecutor(deps: ExecutorDeps): KindExecutor<AppParams> {
       replicasFor(params, live),
       options,
     );
-    const applied = await applyAll(api, objects.workload, { dryRun, log });
+    const takeOver = params['take-over'] === 'yes';
+    // Workload and exposure are dry-run together before anything is applied: a field another manager holds
+    // on any of them (an autoscaler ceiling a team tuned) stops the deploy with nothing changed.
+    const plan = await planApply(api, [...objects.workload, ...objects.exposure], { log, takeOver });
+    const workloadPlan = plan.slice(0, objects.workload.length);
+    const exposurePlan = plan.slice(objects.workload.length);
     const image = imageOf(params);
 
     if (dryRun) {
-      const exposed = await applyAll(api, objects.exposure, { dryRun, log });
       const stale = await staleExposure(api, refs.exposure, objects.exposure);
       return {
         summary: `${params.app} (${image}) would be deployed to ${where}`,
         details: [
           ...(previous ? [`replacing ${imageOf(previous.params)}`] : ['first deploy']),
-          ...[...applied, ...exposed].map((name) => `• ${name}`),
+          ...describePlan(plan).map((name) => `• ${name}`),
           ...stale.map((name) => `• ${name} (would be removed)`),
         ],
       };
     }
+    const applied = await applyPlanned(api, workloadPlan, { log, takeOver });
 
     const timeoutMs = params.timeout === undefined ? options.rolloutTimeoutMs : params.timeout.seconds * 1000;
     progress(
@@ -154,7 +168,7 @@ export function appDeployExecutor(deps: ExecutorDeps): KindExecutor<AppParams> {
           replicasFor(previous.params, live),
           options,
         );
-        await applyAll(api, back.workload, { dryRun: false, log });
+        await applyAll(api, back.workload, { dryRun: false, log, takeOver });
         const restored = await waitForRollout(api, deploymentRef, {
           timeoutMs,
           pollMs: options.rolloutPollMs,
@@ -174,8 +188,9 @@ export function appDeployExecutor(deps: ExecutorDeps): KindExecutor<AppParams> {
       });
     }
 
-    // Reached only once the new version serves: a route never points at a version that did not come up.
-    const exposed = await applyAll(api, objects.exposure, { dryRun: false, log });
+    // Reached only once the new version serves: a route never points at a version that did not come up. Its
+    // plan is from before the rollout; applying it without force still refuses a field taken since.
+    const exposed = await applyPlanned(api, exposurePlan, { log, takeOver });
     const removed: string[] = [];
     for (const name of await staleExposure(api, refs.exposure, objects.exposure)) {
       const ref = refs.exposure.find((r) => objectName(r) === name);

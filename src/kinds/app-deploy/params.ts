@@ -47,6 +47,8 @@ export const appDeployParams = z
     timeout: duration('90s or 5m', '30m').optional(),
     /** Every cluster of the region pair of `cluster`, not just that one. */
     ha: yesNo.default('no'),
+    /** Take over fields another field manager holds (server-side apply with force); the policy sees it. */
+    'take-over': yesNo.default('no'),
   })
   .superRefine((p, ctx) => {
     if (p['max-replicas'] !== undefined && p['max-replicas'] < p.replicas) {

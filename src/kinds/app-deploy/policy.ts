@@ -15,5 +15,6 @@ export const appDeployPolicy = {
     memory_bytes: p.memory.bytes,
     route: p.host === undefined ? null : { host: p.host, public: p.public === 'yes', tls: p.tls !== 'no' },
     ha: p.ha === 'yes',
+    take_over: p['take-over'] === 'yes',
   }),
 } satisfies KindPolicy<AppDeployParams>;

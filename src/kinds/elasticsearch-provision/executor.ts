@@ -101,7 +101,7 @@ export function elasticsearchProvisionExecutor(deps: ExecutorDeps): KindExecutor
   return async ({ record, params, dryRun, log }) => {
     const api = deps.kube.for(record.cluster.name);
     const object = elasticsearchObject(record, params);
-    const applied = await applyAll(api, [object], { dryRun, log });
+    const applied = await applyAll(api, [object], { dryRun, log, takeOver: params['take-over'] === 'yes' });
     const where = `${params.namespace} on ${record.cluster.name}`;
     const shape = `${params.nodes} ${params.tier} nodes of cpu ${params.cpu.text}, memory ${params.memory.text} and ${params.storage.text} of ${storageClassOf(params)} each, spread over zones`;
     if (dryRun) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cpuQuantity, memoryQuantity } from '../params/quantity.js';
-import { clusterName, dnsLabel, text, wholeNumber } from '../params/text.js';
+import { clusterName, dnsLabel, text, wholeNumber, yesNo } from '../params/text.js';
 
 export const esTiers = ['hot', 'warm', 'cold'] as const;
 export type EsTier = (typeof esTiers)[number];
@@ -27,6 +27,8 @@ export const elasticsearchProvisionParams = z.strictObject({
   'storage-class': dnsLabel.optional(),
   cpu: cpuQuantity.prefault('2'),
   memory: memoryQuantity.prefault('4Gi'),
+  /** Take over fields another field manager holds (server-side apply with force); the policy sees it. */
+  'take-over': yesNo.default('no'),
 });
 
 export type ElasticsearchProvisionParams = z.output<typeof elasticsearchProvisionParams>;

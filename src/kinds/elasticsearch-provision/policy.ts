@@ -12,5 +12,6 @@ export const elasticsearchProvisionPolicy = {
     storage_bytes: p.storage.bytes,
     tier: p.tier,
     storage_class: storageClassOf(p),
+    take_over: p['take-over'] === 'yes',
   }),
 } satisfies KindPolicy<ElasticsearchProvisionParams>;

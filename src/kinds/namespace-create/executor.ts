@@ -155,16 +155,26 @@ export function namespaceCreateExecutor(deps: ExecutorDeps): KindExecutor<Namesp
     });
     log.info({ egressIp, pools, dryRun }, dryRun ? 'egress IP available' : 'egress IP allocated');
 
+    const objects = namespaceObjects(record, params, { ip: egressIp, options });
+    const takeOver = params['take-over'] === 'yes';
     const applied: string[] = [];
-    for (const object of namespaceObjects(record, params, { ip: egressIp, options })) {
+    if (existing.exists) {
+      // A namespace that exists (a retry, or its request run again) may hold fields others set since, such
+      // as a quota an operator edited: every object is dry-run first, and one such field stops it all.
+      applied.push(...(await applyAll(api, objects, { dryRun, log, takeOver })));
+    } else if (dryRun) {
       // A dry run cannot place objects in a namespace that does not exist yet: the apiserver refuses
       // them (NamespaceLifecycle), so they are listed as coming with the namespace, unvalidated.
-      if (dryRun && !existing.exists && object.metadata?.namespace) {
-        applied.push(`${objectName(object)} (with the namespace; validated when it exists)`);
-        continue;
+      for (const object of objects) {
+        applied.push(
+          ...(object.metadata?.namespace
+            ? [`${objectName(object)} (with the namespace; validated when it exists)`]
+            : await applyAll(api, [object], { dryRun, log, absent: true, takeOver })),
+        );
       }
+    } else {
       // A namespace found absent holds nothing yet: its objects need no read before they are applied.
-      applied.push(...(await applyAll(api, [object], { dryRun, log, absent: !existing.exists })));
+      applied.push(...(await applyAll(api, objects, { dryRun, log, absent: true, takeOver })));
     }
     return {
       summary: `namespace ${params.name} ${dryRun ? 'would be created' : 'created'} on ${record.cluster.name} for ${params.team}, egress IP ${egressIp}`,

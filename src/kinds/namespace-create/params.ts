@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cpuQuantity, memoryQuantity } from '../params/quantity.js';
-import { clusterName, dnsLabel, teamName } from '../params/text.js';
+import { clusterName, dnsLabel, teamName, yesNo } from '../params/text.js';
 
 export const namespaceCreateParams = z.strictObject({
   name: dnsLabel,
@@ -8,6 +8,8 @@ export const namespaceCreateParams = z.strictObject({
   team: teamName,
   cpu: cpuQuantity.prefault('4'),
   memory: memoryQuantity.prefault('8Gi'),
+  /** Take over fields another field manager holds (server-side apply with force); the policy sees it. */
+  'take-over': yesNo.default('no'),
 });
 
 export type NamespaceCreateParams = z.output<typeof namespaceCreateParams>;

@@ -9,5 +9,6 @@ export const namespaceCreatePolicy = {
     team: p.team,
     cpu_millicores: p.cpu.millicores,
     memory_bytes: p.memory.bytes,
+    take_over: p['take-over'] === 'yes',
   }),
 } satisfies KindPolicy<NamespaceCreateParams>;

@@ -1,8 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { namespaceCreateExecutor } from '../../../src/kinds/namespace-create/executor.js';
+import { executorOptions } from '../../../src/executors/executor-deps.js';
+import {
+  egressGatewayPolicy,
+  namespaceCreateExecutor,
+} from '../../../src/kinds/namespace-create/executor.js';
 import { EgressIpAllocator, ipv4, ipv4Number, poolRange } from '../../../src/store/egress-ip-allocator.js';
 import { uniqueSuffix } from '../../support/harness.js';
+import { ownershipProblems } from '../../support/managed-fields.js';
 import { adminApi, executorDeps, type Obj, paramsOf, read, recordFor, run } from './executor-context.js';
 
 describe('the pool of NAT egress IPs', () => {
@@ -155,10 +160,9 @@ describe('namespace.create binds a fixed egress IP from the cluster NAT pool', (
     })) as Obj;
     expect(policy.metadata.labels['app.kubernetes.io/managed-by']).toBe('n3r');
     expect(policy.metadata.annotations['n3r.io/request-id']).toBe(record.id);
-    expect(policy.metadata.managedFields.map((f: Obj) => [f.manager, f.operation])).toContainEqual([
-      'n3r',
-      'Apply',
-    ]);
+    expect(
+      ownershipProblems(policy, egressGatewayPolicy(record, name, ip ?? '', executorOptions(deps))),
+    ).toEqual([]);
     expect(policy.spec).toEqual({
       selectors: [{ podSelector: { matchLabels: { 'io.kubernetes.pod.namespace': name } } }],
       destinationCIDRs: ['0.0.0.0/0'],

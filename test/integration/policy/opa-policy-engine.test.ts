@@ -16,7 +16,14 @@ const input = (params: Record<string, unknown> = {}, type = 'public'): PolicyInp
   request: {
     id: 'r-test',
     kind: 'namespace.create',
-    params: { name: 'team-a-web', team: 'team-a', cpu_millicores: 4000, memory_bytes: 2 ** 33, ...params },
+    params: {
+      name: 'team-a-web',
+      team: 'team-a',
+      cpu_millicores: 4000,
+      memory_bytes: 2 ** 33,
+      take_over: false,
+      ...params,
+    },
     requester: { slack_id: 'UALICE', email: null, groups: ['team-a'] },
   },
   cluster: { name: `${type}-cluster`, type, region: 'local' },

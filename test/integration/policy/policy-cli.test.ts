@@ -34,7 +34,13 @@ describe('npm run policy -- eval', () => {
         request: {
           id: 'r-cli',
           kind: 'namespace.create',
-          params: { name: 'web', team: 'team-a', cpu_millicores: 1000, memory_bytes: 2 ** 30 },
+          params: {
+            name: 'web',
+            team: 'team-a',
+            cpu_millicores: 1000,
+            memory_bytes: 2 ** 30,
+            take_over: false,
+          },
           requester: { slack_id: 'U1', email: null, groups: ['team-a'] },
         },
         cluster: { name: 'pub', type: 'public', region: 'kr1' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appDeploy } from '../../../src/kinds/app-deploy/index.js';
-import { docExamples, parseAsked, policyCaseParams } from './doc-examples.js';
+import { askedFlags, docExamples, parseAsked, policyCaseParams } from './doc-examples.js';
 
 const base = { app: 'web', cluster: 'pub-kr1-a', namespace: 'team-a-web', image: 'ghcr.io/team-a/web:1.4.2' };
 
@@ -31,6 +31,7 @@ describe('app.deploy', () => {
       memory_bytes: 512 * 2 ** 20,
       route: null,
       ha: false,
+      take_over: false,
     });
     expect(Object.keys(policy).sort()).toEqual(
       Object.keys(policyCaseParams('app_deploy.json', 'app_deploy')).sort(),
@@ -41,6 +42,15 @@ describe('app.deploy', () => {
       public: 'no',
       cpu: { text: '500m', millicores: 500 },
     });
+  });
+
+  it('takes --take-over as a switch, next to --ha: told to the policy and on the card', () => {
+    const params = appDeploy.params.parse(
+      askedFlags('deploy web --cluster pub-kr1-a --take-over --namespace team-a-web --image nginx:1.27 --ha'),
+    );
+    expect(appDeploy.toPolicyParams(params)).toMatchObject({ take_over: true, ha: true });
+    expect(appDeploy.describe(params)).toContain('taking over fields other field managers hold');
+    expect(appDeploy.toPolicyParams(appDeploy.params.parse(base))).toMatchObject({ take_over: false });
   });
 
   it('takes --ha as a switch: the whole region pair, told to the policy and in the description', () => {

@@ -16,6 +16,13 @@ export function parseAsked(kind: AnyRequestKind, text: string) {
   return kind.params.safeParse(parsed.rawParams);
 }
 
+/** The flags of a command as the bot gives them to the kind's schema (`--take-over` as `yes`). */
+export function askedFlags(text: string): Record<string, string> {
+  const parsed = parseCommand(text);
+  if (parsed.type !== 'ask') throw new Error(`not parsed: ${text}: ${JSON.stringify(parsed)}`);
+  return parsed.rawParams;
+}
+
 /** The params of the first case of a kind in the policy's shared test cases: the contract's shape. */
 export function policyCaseParams(file: string, kind: string, direction?: string): Record<string, unknown> {
   const data = JSON.parse(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { elasticsearchProvision } from '../../../src/kinds/elasticsearch-provision/index.js';
-import { docExamples, parseAsked, policyCaseParams } from './doc-examples.js';
+import { askedFlags, docExamples, parseAsked, policyCaseParams } from './doc-examples.js';
 
 const base = { name: 'search', cluster: 'sta-kr1-a', namespace: 'team-data-search', version: '8.15.3' };
 
@@ -10,6 +10,16 @@ describe('elasticsearch.provision', () => {
     expect(examples).toHaveLength(2);
     for (const text of examples) expect(parseAsked(elasticsearchProvision, text).success, text).toBe(true);
     expect(elasticsearchProvision.usage.startsWith('/n3r es create <name> ')).toBe(true);
+  });
+
+  it('takes --take-over as a switch: told to the policy and on the card', () => {
+    const params = elasticsearchProvision.params.parse(
+      askedFlags(
+        'es create search --cluster sta-kr1-a --namespace team-data-search --version 8.15.3 --take-over',
+      ),
+    );
+    expect(elasticsearchProvision.toPolicyParams(params)).toMatchObject({ take_over: true });
+    expect(elasticsearchProvision.describe(params)).toContain('taking over fields other field managers hold');
   });
 
   it("gives the policy sizes as numbers and the tier's storage class unless one is named", () => {
@@ -22,6 +32,7 @@ describe('elasticsearch.provision', () => {
       storage_bytes: 100 * 2 ** 30,
       tier: 'hot',
       storage_class: 'local-nvme',
+      take_over: false,
     });
     expect(Object.keys(policy).sort()).toEqual(
       Object.keys(policyCaseParams('elasticsearch_provision.json', 'elasticsearch_provision')).sort(),
