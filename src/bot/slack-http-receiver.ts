@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { AppError, ConfigError } from '../errors.js';
+import { readBoundedBody } from '../http/read-bounded-body.js';
 import type { Logger } from '../logger.js';
 import { isSslCheck, parseSlackDelivery } from './parse-slack-delivery.js';
 import { checkSlackSignature } from './slack-signature.js';
@@ -86,7 +87,7 @@ export class SlackHttpReceiver implements Receiver {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname !== this.#path) return send(res, { status: 404, body: 'not found' });
     if (req.method !== 'POST') return send(res, { status: 405, body: 'only POST is accepted here' });
-    const raw = await readBounded(req, this.#bodyLimit);
+    const raw = await readBoundedBody(req, this.#bodyLimit);
     if (!raw) return this.refuse(res, 413, `the body is larger than ${this.#bodyLimit} bytes`);
 
     const contentType = header(req, 'content-type');
@@ -173,26 +174,6 @@ export class SlackHttpReceiver implements Receiver {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** The body, or null as soon as it is known to be larger than `limit` bytes. */
-async function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(header(req, 'content-length') ?? 0);
-  if (declared > limit) {
-    req.resume();
-    return null;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      return null;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function json(value: unknown): Answer {

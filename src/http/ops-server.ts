@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
+import { readBoundedBody } from './read-bounded-body.js';
 
 /** A route's answer: status, JSON or text body, extra headers. */
 export interface HttpAnswer {
@@ -80,7 +81,7 @@ async function serve(
       }
       return send(res, { status: 404, body: { error: 'not found' } });
     }
-    const body = await readBody(req, route.maxBodyBytes ?? defaultMaxBody);
+    const body = await readBoundedBody(req, route.maxBodyBytes ?? defaultMaxBody);
     if (body === null) {
       return send(res, { status: 413, body: { error: 'request body too large' } });
     }
@@ -97,26 +98,6 @@ async function serve(
     log.error({ err: error, path: url.pathname }, 'http route failed');
     if (!res.headersSent) send(res, { status: 500, body: { error: 'internal error' } });
   }
-}
-
-/** The body, or null as soon as it passes `limit` (the rest is drained, not kept). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) {
-    req.resume();
-    return null;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      return null;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, answer: HttpAnswer): void {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StoredMessage } from '../../devtools/slack-emulator/slack-emulator.js';
 import { channels, people } from '../../devtools/workspace/local-workspace.js';
 import type { AuditEntry, RequestRecord } from '../../src/core/request.js';
+import { RedisRequestStore } from '../../src/store/redis-request-store.js';
 import { eventually, type Harness, startHarness, uniqueSuffix } from '../support/harness.js';
 import { compileBundle } from '../support/policy-bundles.js';
 
@@ -200,24 +201,9 @@ describe('a request runs only as approved and as the policy allows it at run tim
     await worker.stop();
   });
 
-  async function workerTrail(id: string): Promise<AuditEntry[]> {
-    const entries = await h.redis.xrange(`${h.prefix}:audit:${id}`, '-', '+');
-    return entries.map(([entryId, fields]) => {
-      const map = new Map<string, string>();
-      for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
-      const detail = Object.fromEntries(
-        [...map].filter(([k]) => k.startsWith('d.')).map(([k, v]) => [k.slice(2), v]),
-      );
-      return {
-        id: entryId,
-        event: map.get('event') ?? '',
-        actor: map.get('actor') ?? '',
-        state: (map.get('state') ?? 'queued') as AuditEntry['state'],
-        revision: map.get('revision') ?? '',
-        at: map.get('at') ?? '',
-        detail,
-      };
-    });
+  /** The request's audit trail, as the store reads it. */
+  function workerTrail(id: string): Promise<AuditEntry[]> {
+    return new RedisRequestStore(h.redis, h.prefix).auditTrail(id);
   }
 });
 
