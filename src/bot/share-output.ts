@@ -10,20 +10,18 @@ export async function shareOutput(
   record: RequestRecord,
   output: ResultOutput,
 ): Promise<void> {
-  const channel = record.card?.channel ?? record.channel;
-  const thread = threadOf(record);
+  const where = threadOf(record);
   const inline = inlineOutput(output);
   if (inline) {
-    await client.chat.postMessage({ channel, ...thread, ...inline });
+    await client.chat.postMessage({ ...where, ...inline });
     return;
   }
   try {
-    await uploadFile(client, channel, thread, output);
+    await uploadFile(client, where, output);
   } catch (error) {
     // The summary is already in the thread; say why the lines are not, rather than leave a silent gap.
     await client.chat.postMessage({
-      channel,
-      ...thread,
+      ...where,
       text: `:warning: The ${output.lines.length} lines could not be attached as a file (${(error as Error).message}). Ask again in a while, or narrow the query to 50 lines to see them here.`,
     });
     throw error;
@@ -33,8 +31,7 @@ export async function shareOutput(
 /** Slack's upload flow: ask for an upload URL for this many bytes, send them there, then share the file. */
 async function uploadFile(
   client: WebClient,
-  channel: string,
-  thread: { thread_ts?: string },
+  where: { channel: string; thread_ts?: string },
   output: ResultOutput,
 ): Promise<void> {
   const bytes = outputFile(output);
@@ -56,8 +53,8 @@ async function uploadFile(
     });
   await client.files.completeUploadExternal({
     files: [{ id: upload.file_id, title: output.title }],
-    channel_id: channel,
-    ...thread,
+    channel_id: where.channel,
+    ...(where.thread_ts ? { thread_ts: where.thread_ts } : {}),
     initial_comment: `${output.lines.length} lines: too many for the thread, so here they are as a file.`,
   });
 }

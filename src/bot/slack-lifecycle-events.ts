@@ -92,12 +92,9 @@ export class SlackLifecycleEvents implements LifecycleEvents {
   }
 
   private async settledReplyShown(record: RequestRecord): Promise<boolean> {
-    const thread = record.threadTs ?? record.card?.ts;
-    if (!thread) return false;
-    return settledReplyIn(this.client, record, {
-      channel: record.card?.channel ?? record.channel,
-      ts: thread,
-    });
+    const where = threadOf(record);
+    if (!where.thread_ts) return false;
+    return settledReplyIn(this.client, record, { channel: where.channel, ts: where.thread_ts });
   }
 
   private async redrawPrompt(record: RequestRecord): Promise<void> {
@@ -115,7 +112,6 @@ export class SlackLifecycleEvents implements LifecycleEvents {
     const { record } = event;
     const settled = event.type === 'succeeded' || event.type === 'failed';
     await this.client.chat.postMessage({
-      channel: record.card?.channel ?? record.channel,
       ...threadOf(record),
       ...message,
       ...(settled ? { metadata: settledMetadata(record) } : {}),

@@ -41,7 +41,7 @@ export async function publish(deps: PublishDeps, event: LifecycleEvent): Promise
  * order, but the last one to show has read the latest record.
  */
 export async function publishLatest(
-  deps: PublishDeps & { store: RequestStore },
+  deps: PublishDeps,
   requestId: string,
   eventOf: (record: RequestRecord) => LifecycleEvent,
 ): Promise<void> {

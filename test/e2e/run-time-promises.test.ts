@@ -31,19 +31,17 @@ describe('a request runs only as approved and as the policy allows it at run tim
     (await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) !== null;
   const latest = (m: StoredMessage) => h.emulator.message(m.channel, m.ts) ?? m;
 
-  /** A 32-core dedicated namespace: two approvals (bob and dave); queued once both gave theirs. */
-  async function approvedBigNamespace(): Promise<{ name: string; id: string; card: StoredMessage }> {
-    const name = `team-a-run-${uniqueSuffix()}`;
-    await h.emulator.slashCommand({
-      text: `ns create ${name} --cluster ded-local-a --team team-a --cpu 32`,
-      user: people.requester,
-      channel: channels.team,
-    });
+  /**
+   * Asks as alice on the dedicated cluster (whose asks here need two approvals), and approves as bob and
+   * dave; returns once the request is queued. `marker` is a word of the ask that finds its messages.
+   */
+  async function approved(text: string, marker: string): Promise<{ id: string; card: StoredMessage }> {
+    await h.emulator.slashCommand({ text, user: people.requester, channel: channels.team });
     const prompt = await h.emulator.waitFor('the approval prompt', () =>
-      h.emulator.channelMessages(channels.approvals).find((m) => m.text.includes(name)),
+      h.emulator.channelMessages(channels.approvals).find((m) => m.text.includes(marker)),
     );
     const card = await h.emulator.waitFor('the card', () =>
-      h.emulator.channelMessages(channels.team).find((m) => m.text.includes(name)),
+      h.emulator.channelMessages(channels.team).find((m) => m.text.includes(marker)),
     );
     const id = /r-[a-z0-9]{10}/.exec(card.text)?.[0] ?? '';
     for (const approver of [people.approver, people.secondApprover]) {
@@ -57,7 +55,14 @@ describe('a request runs only as approved and as the policy allows it at run tim
     await eventually('queued after two approvals', async () =>
       (await recordOf(id)).state === 'queued' ? true : undefined,
     );
-    return { name, id, card };
+    return { id, card };
+  }
+
+  /** A 32-core dedicated namespace, approved and queued. */
+  async function approvedBigNamespace(): Promise<{ name: string; id: string; card: StoredMessage }> {
+    const name = `team-a-run-${uniqueSuffix()}`;
+    const asked = await approved(`ns create ${name} --cluster ded-local-a --team team-a --cpu 32`, name);
+    return { name, ...asked };
   }
 
   async function settled(id: string): Promise<RequestRecord> {
@@ -165,25 +170,9 @@ describe('a request runs only as approved and as the policy allows it at run tim
       metadata: { name: ns, labels: { 'n3r.io/team': team } },
     });
     await h.admin.apply(namespaceObject('team-a'), { fieldManager: 'platform-admin' });
-    await h.emulator.slashCommand({
-      text: `deploy web --cluster ded-local-a --namespace ${ns} --image ghcr.io/team-a/web:1.4.2`,
-      user: people.requester,
-      channel: channels.team,
-    });
-    const prompt = await h.emulator.waitFor('the approval prompt', () =>
-      h.emulator.channelMessages(channels.approvals).find((m) => m.text.includes(ns)),
-    );
-    const id = /r-[a-z0-9]{10}/.exec(prompt.text)?.[0] ?? '';
-    for (const approver of [people.approver, people.secondApprover]) {
-      await h.emulator.clickButton({
-        user: approver,
-        channel: prompt.channel,
-        ts: prompt.ts,
-        actionId: 'n3r_approve',
-      });
-    }
-    await eventually('queued after two approvals', async () =>
-      (await recordOf(id)).state === 'queued' ? true : undefined,
+    const { id } = await approved(
+      `deploy web --cluster ded-local-a --namespace ${ns} --image ghcr.io/team-a/web:1.4.2`,
+      ns,
     );
     // The platform team hands the namespace to team-b before the job runs.
     await h.admin.apply(namespaceObject('team-b'), { fieldManager: 'platform-admin' });

@@ -2,10 +2,14 @@ import type { LifecycleEvent } from '../../core/lifecycle-events.js';
 import type { RequestRecord } from '../../core/request.js';
 import { escapeMrkdwn, type SlackMessage, section } from './primitives.js';
 
-/** Where a request's replies go: the thread it was asked in (an alert thread), else its card's thread. */
-export function threadOf(record: RequestRecord): { thread_ts?: string } {
-  if (record.threadTs) return { thread_ts: record.threadTs };
-  return record.card ? { thread_ts: record.card.ts } : {};
+/**
+ * Where a request's replies go: the channel of its card (or where it was asked), in the thread it was asked
+ * in (an alert thread), else in its card's thread.
+ */
+export function threadOf(record: RequestRecord): { channel: string; thread_ts?: string } {
+  const channel = record.card?.channel ?? record.channel;
+  const thread = record.threadTs ?? record.card?.ts;
+  return thread ? { channel, thread_ts: thread } : { channel };
 }
 
 const reply = (text: string): SlackMessage => ({ text, blocks: [section(text)] });
