@@ -3,10 +3,6 @@ import type { ExecutionResult, RequestRecord } from '../core/request.js';
 import type { ExecutorDeps } from '../executors/executor-deps.js';
 import { kinds } from './index.js';
 
-export type { ExecutorDeps, ExecutorOptions, GatewayRef } from '../executors/executor-deps.js';
-export { defaultExecutorOptions } from '../executors/executor-deps.js';
-export { expiredAcls } from './acl-open/revoker.js';
-
 /** Each kind's executor, built for a worker; loads the executors' code (the intake never does). */
 export async function createExecutors(deps: ExecutorDeps): Promise<ExecutorMap> {
   const entries = await Promise.all(
